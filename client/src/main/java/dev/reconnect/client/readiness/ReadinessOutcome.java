@@ -1,0 +1,25 @@
+package dev.reconnect.client.readiness;
+
+/** How a readiness check ended; {@link #tag()} is the {@code outcome} tag of {@code client.readiness.requests}. */
+public enum ReadinessOutcome {
+    /** 200 with a readiness body saying ready. */
+    READY("ready"),
+    /** A readiness body saying not ready (normally 503). */
+    NOT_READY("not_ready"),
+    /** An HTTP status that is neither 200 nor 503 (e.g. 500, 404, 502). */
+    HTTP_ERROR("http_error"),
+    /** 200 or 503 whose body is not a readiness document (HTML, truncated JSON, …). */
+    GARBAGE("garbage"),
+    /** No HTTP answer at all: refused, timed out, reset. */
+    UNREACHABLE("unreachable");
+
+    private final String tag;
+
+    ReadinessOutcome(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}

@@ -1,0 +1,556 @@
+package dev.reconnect.consul.emulator.catalog;
+
+import dev.reconnect.consul.emulator.registration.CheckDefinition;
+import dev.reconnect.consul.emulator.registration.CheckKind;
+import dev.reconnect.consul.emulator.registration.ServiceRegistration;
+import dev.reconnect.consul.emulator.time.GoDuration;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The agent's state: its node, its services and their checks, and one index per watchable result.
+ *
+ * <p>Every change takes the next index (like a Raft index) and stamps it on the results it touched,
+ * so a blocking query can tell whether <em>its</em> result moved. Listeners hear about changed keys
+ * after the lock is released, so waking thousands of waiters never holds up a writer.
+ */
+public final class Catalog {
+
+    public static final String SERF_CHECK_ID = "serfHealth";
+    public static final String MAINTENANCE_PREFIX = "_service_maintenance:";
+    public static final String DEFAULT_MAINTENANCE_REASON =
+            "Maintenance mode is enabled for this service, but no reason was provided. This is a default message.";
+    /** The Consul version this emulator imitates; shown in node meta and /v1/agent/self. */
+    public static final String CONSUL_VERSION = "1.20.6";
+    /** Consul keeps only this much check output. */
+    static final int MAX_OUTPUT = 4 * 1024;
+
+    private static final System.Logger LOG = System.getLogger("dev.reconnect.consul.emulator");
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Node node;
+    private final ServiceInstance consulService;
+    private final Map<String, ServiceInstance> services = new TreeMap<>();
+    private final Map<String, CheckEntry> checks = new TreeMap<>();
+    private final Map<String, Long> keyIndexes = new java.util.HashMap<>();
+    private final List<Consumer<Set<String>>> listeners = new CopyOnWriteArrayList<>();
+    private final LongSupplier nanoClock;
+    private long lastIndex;
+
+    /** A check with what the agent needs to run and reap it; criticalSince is -1 unless critical. */
+    private record CheckEntry(HealthCheck check, CheckDefinition definition, long criticalSinceNanos) {
+    }
+
+    /** What a registration did, so the agent can (re)start the check runners. */
+    public record RegisterOutcome(boolean created, boolean changed, Map<String, CheckDefinition> checksToRun,
+            List<String> checksRemoved) {
+    }
+
+    /** A service whose check has been critical for longer than its DeregisterCriticalServiceAfter. */
+    public record Expired(String serviceId, String serviceName, String checkId, Duration criticalFor,
+            Duration limit) {
+    }
+
+    public Catalog(String nodeId, String nodeName, String nodeAddress, String datacenter, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        // A dev agent has done a handful of Raft writes (node, serfHealth, consul service) before anyone asks.
+        long start = 5;
+        this.lastIndex = start;
+        TreeMap<String, String> tagged = new TreeMap<>();
+        tagged.put("lan", nodeAddress);
+        tagged.put("lan_ipv4", nodeAddress);
+        tagged.put("wan", nodeAddress);
+        tagged.put("wan_ipv4", nodeAddress);
+        TreeMap<String, String> nodeMeta = new TreeMap<>();
+        nodeMeta.put("consul-network-segment", "");
+        nodeMeta.put("consul-version", CONSUL_VERSION);
+        this.node = new Node(nodeId, nodeName, nodeAddress, datacenter, tagged, nodeMeta, start, start);
+
+        Map<String, String> consulMeta = new TreeMap<>();
+        consulMeta.put("non_voter", "false");
+        consulMeta.put("raft_version", "3");
+        consulMeta.put("read_replica", "false");
+        consulMeta.put("serf_protocol_current", "2");
+        consulMeta.put("serf_protocol_max", "5");
+        consulMeta.put("serf_protocol_min", "1");
+        consulMeta.put("version", CONSUL_VERSION);
+        this.consulService = ServiceInstance.of("consul", "consul", List.of(), "", 8300, consulMeta, false,
+                Weights.DEFAULT).withIndexes(start, start);
+
+        HealthCheck serf = new HealthCheck(nodeName, SERF_CHECK_ID, "Serf Health Status", CheckStatus.PASSING, "",
+                "Agent alive and reachable", "", "", List.of(), "", "", "", start, start);
+        checks.put(SERF_CHECK_ID, new CheckEntry(serf, null, -1));
+        for (String key : List.of(WatchKeys.SERVICES, WatchKeys.CHECKS, WatchKeys.NODES,
+                WatchKeys.catalogService("consul"), WatchKeys.healthService("consul"))) {
+            keyIndexes.put(key, start);
+        }
+    }
+
+    /** Called with the keys whose index moved, after each change, outside the lock. */
+    public void addListener(Consumer<Set<String>> listener) {
+        listeners.add(listener);
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** The latest index of anything: what non-query answers carry in X-Consul-Index. */
+    public long currentIndex() {
+        lock.readLock().lock();
+        try {
+            return lastIndex;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The index of one watched result; a result nothing has touched yet reports the services index. */
+    public long index(String key) {
+        lock.readLock().lock();
+        try {
+            return indexLocked(key);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private long indexLocked(String key) {
+        Long index = keyIndexes.get(key);
+        return index != null ? index : keyIndexes.get(WatchKeys.fallbackFor(key));
+    }
+
+    /** Reads a consistent view and the index of {@code key} in one go, so the two always match. */
+    public <T> Indexed<T> read(String key, Function<View, T> reader) {
+        lock.readLock().lock();
+        try {
+            return new Indexed<>(indexLocked(key), reader.apply(view));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    public RegisterOutcome register(ServiceRegistration registration) {
+        List<String> logLines = new ArrayList<>();
+        Set<String> changedKeys = new LinkedHashSet<>();
+        RegisterOutcome outcome;
+        lock.writeLock().lock();
+        try {
+            long idx = lastIndex + 1;
+            long now = nanoClock.getAsLong();
+            ServiceInstance previous = services.get(registration.id());
+            ServiceInstance candidate = ServiceInstance.of(registration.id(), registration.name(), registration.tags(),
+                    registration.address(), registration.port(), registration.meta(),
+                    registration.enableTagOverride(), registration.weights());
+            boolean serviceChanged = previous == null || !candidate.sameRegistrationAs(previous);
+            ServiceInstance stored = serviceChanged
+                    ? candidate.withIndexes(previous == null ? idx : previous.createIndex(), idx)
+                    : previous;
+            if (serviceChanged) {
+                changedKeys.add(WatchKeys.SERVICES);
+                changedKeys.add(WatchKeys.catalogService(stored.name()));
+                changedKeys.add(WatchKeys.healthService(stored.name()));
+                if (previous != null && !previous.name().equals(stored.name())) {
+                    changedKeys.add(WatchKeys.catalogService(previous.name()));
+                    changedKeys.add(WatchKeys.healthService(previous.name()));
+                }
+            }
+
+            Map<String, CheckDefinition> definitions = new LinkedHashMap<>();
+            List<CheckDefinition> defs = registration.checks();
+            for (int i = 0; i < defs.size(); i++) {
+                CheckDefinition def = defs.get(i);
+                String checkId = def.checkId() != null ? def.checkId()
+                        : "service:" + stored.id() + (defs.size() > 1 ? ":" + (i + 1) : "");
+                definitions.put(checkId, def);
+            }
+
+            Map<String, CheckEntry> newEntries = new LinkedHashMap<>();
+            boolean checksChanged = false;
+            for (Map.Entry<String, CheckDefinition> e : definitions.entrySet()) {
+                String checkId = e.getKey();
+                CheckDefinition def = e.getValue();
+                CheckEntry old = checks.get(checkId);
+                // Consul carries the old status and output over to a re-registered check.
+                CheckStatus status = old != null ? old.check().status()
+                        : def.initialStatus() != null ? def.initialStatus() : CheckStatus.CRITICAL;
+                String output = old != null ? old.check().output() : "";
+                long criticalSince = old != null ? old.criticalSinceNanos()
+                        : status == CheckStatus.CRITICAL ? now : -1;
+                HealthCheck fresh = new HealthCheck(node.name(), checkId,
+                        def.name() != null ? def.name() : "Service '" + stored.name() + "' check",
+                        status, def.notes(), output, stored.id(), stored.name(), stored.tags(), def.kind().wire(),
+                        def.effectiveInterval() == null ? "" : GoDuration.format(def.effectiveInterval()),
+                        def.timeout() == null ? "" : GoDuration.format(def.timeout()),
+                        idx, idx);
+                if (old != null && old.check().sameDefinitionAs(fresh)) {
+                    fresh = old.check();
+                } else {
+                    checksChanged = true;
+                    if (old != null) {
+                        fresh = fresh.withIndexes(old.check().createIndex(), idx);
+                    }
+                }
+                newEntries.put(checkId, new CheckEntry(fresh, def, criticalSince));
+            }
+            List<String> removed = new ArrayList<>();
+            for (CheckEntry entry : checks.values()) {
+                HealthCheck check = entry.check();
+                if (check.serviceId().equals(stored.id()) && !newEntries.containsKey(check.checkId())
+                        && !check.checkId().equals(MAINTENANCE_PREFIX + stored.id())) {
+                    removed.add(check.checkId());
+                }
+            }
+            checksChanged |= !removed.isEmpty();
+            removed.forEach(checks::remove);
+            checks.putAll(newEntries);
+            // The maintenance check carries the service's name and tags; keep them current.
+            CheckEntry maintenance = checks.get(MAINTENANCE_PREFIX + stored.id());
+            if (maintenance != null && serviceChanged) {
+                checks.put(maintenance.check().checkId(), new CheckEntry(
+                        maintenance.check().withService(stored.name(), stored.tags(), idx), null,
+                        maintenance.criticalSinceNanos()));
+                checksChanged = true;
+            }
+            if (checksChanged) {
+                changedKeys.add(WatchKeys.CHECKS);
+                changedKeys.add(WatchKeys.healthService(stored.name()));
+            }
+            services.put(stored.id(), stored);
+            commit(idx, changedKeys);
+
+            outcome = new RegisterOutcome(previous == null, !changedKeys.isEmpty(), definitions, removed);
+            logLines.add((previous == null ? "registered" : "re-registered") + " service " + describe(stored)
+                    + " at " + (stored.address().isEmpty() ? "(agent address)" : stored.address()) + ":"
+                    + stored.port() + " with checks " + definitions.keySet()
+                    + (previous != null && changedKeys.isEmpty() ? " (unchanged)" : ""));
+        } finally {
+            lock.writeLock().unlock();
+        }
+        logLines.forEach(line -> LOG.log(Level.INFO, line));
+        notifyListeners(changedKeys);
+        return outcome;
+    }
+
+    /**
+     * Removes a service and all its checks.
+     *
+     * @param why said in the log: "API request", "reaper: ...", ...
+     * @return the IDs of the checks that went with it
+     */
+    public List<String> deregister(String serviceId, String why) {
+        Set<String> changedKeys = new LinkedHashSet<>();
+        List<String> removedChecks = new ArrayList<>();
+        ServiceInstance removed;
+        lock.writeLock().lock();
+        try {
+            removed = services.remove(serviceId);
+            if (removed == null) {
+                throw unknownService(serviceId);
+            }
+            checks.values().removeIf(entry -> {
+                if (entry.check().serviceId().equals(serviceId)) {
+                    removedChecks.add(entry.check().checkId());
+                    return true;
+                }
+                return false;
+            });
+            changedKeys.add(WatchKeys.SERVICES);
+            changedKeys.add(WatchKeys.catalogService(removed.name()));
+            changedKeys.add(WatchKeys.healthService(removed.name()));
+            if (!removedChecks.isEmpty()) {
+                changedKeys.add(WatchKeys.CHECKS);
+            }
+            commit(lastIndex + 1, changedKeys);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        LOG.log(Level.INFO, "deregistered service " + describe(removed) + ": " + why);
+        notifyListeners(changedKeys);
+        return removedChecks;
+    }
+
+    /**
+     * Records a check result. Only a status change moves indexes: like Consul's agent, an output-only
+     * change is not worth waking watchers for (Consul defers those writes by minutes).
+     *
+     * @return false when the check no longer exists (its service went away meanwhile)
+     */
+    public boolean updateCheck(String checkId, CheckStatus status, String output) {
+        String clipped = clip(output);
+        Set<String> changedKeys = new LinkedHashSet<>();
+        String logLine = null;
+        lock.writeLock().lock();
+        try {
+            CheckEntry entry = checks.get(checkId);
+            if (entry == null) {
+                return false;
+            }
+            HealthCheck check = entry.check();
+            if (check.status() == status) {
+                if (!check.output().equals(clipped)) {
+                    checks.put(checkId, new CheckEntry(check.withOutput(clipped), entry.definition(),
+                            entry.criticalSinceNanos()));
+                }
+                return true;
+            }
+            long idx = lastIndex + 1;
+            long criticalSince = status == CheckStatus.CRITICAL ? nanoClock.getAsLong() : -1;
+            checks.put(checkId, new CheckEntry(check.withState(status, clipped, idx), entry.definition(),
+                    criticalSince));
+            changedKeys.add(WatchKeys.CHECKS);
+            if (!check.isNodeCheck()) {
+                changedKeys.add(WatchKeys.healthService(check.serviceName()));
+            }
+            commit(idx, changedKeys);
+            logLine = "check " + checkId + " (" + (check.isNodeCheck() ? "node" : check.serviceName()) + ") "
+                    + check.status().wire() + " -> " + status.wire() + ": " + summary(clipped);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        LOG.log(Level.INFO, logLine);
+        notifyListeners(changedKeys);
+        return true;
+    }
+
+    /**
+     * Guards {@code PUT /v1/agent/check/pass|warn|fail|update}: refuses unknown checks (404) and checks
+     * that are not TTL checks (500, as Consul does).
+     */
+    public void requireTtlCheck(String checkId) {
+        lock.readLock().lock();
+        try {
+            CheckEntry entry = checks.get(checkId);
+            if (entry == null) {
+                throw RequestRejectedException.notFound("Unknown check ID \"" + checkId
+                        + "\". Ensure that the check ID is passed, not the check name.");
+            }
+            if (entry.definition() == null || entry.definition().kind() != CheckKind.TTL) {
+                throw new RequestRejectedException(RequestRejectedException.Kind.SERVER_ERROR,
+                        "CheckID \"" + checkId + "\" does not have associated TTL");
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public void requireService(String serviceId) {
+        lock.readLock().lock();
+        try {
+            if (!services.containsKey(serviceId)) {
+                throw unknownService(serviceId);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Maintenance mode is a critical check of its own, exactly as Consul models it. */
+    public void maintenance(String serviceId, boolean enable, String reason) {
+        Set<String> changedKeys = new LinkedHashSet<>();
+        String logLine = null;
+        lock.writeLock().lock();
+        try {
+            ServiceInstance service = services.get(serviceId);
+            if (service == null) {
+                throw unknownService(serviceId);
+            }
+            String checkId = MAINTENANCE_PREFIX + serviceId;
+            long idx = lastIndex + 1;
+            if (enable && !checks.containsKey(checkId)) {
+                String notes = reason == null || reason.isEmpty() ? DEFAULT_MAINTENANCE_REASON : reason;
+                HealthCheck check = new HealthCheck(node.name(), checkId, "Service Maintenance Mode",
+                        CheckStatus.CRITICAL, notes, "", serviceId, service.name(), service.tags(), "maintenance", "",
+                        "", idx, idx);
+                checks.put(checkId, new CheckEntry(check, null, nanoClock.getAsLong()));
+                logLine = "service " + describe(service) + " entered maintenance mode: " + notes;
+            } else if (!enable && checks.remove(checkId) != null) {
+                logLine = "service " + describe(service) + " left maintenance mode";
+            }
+            if (logLine != null) {
+                changedKeys.add(WatchKeys.CHECKS);
+                changedKeys.add(WatchKeys.healthService(service.name()));
+                commit(idx, changedKeys);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (logLine != null) {
+            LOG.log(Level.INFO, logLine);
+        }
+        notifyListeners(changedKeys);
+    }
+
+    /** Services the reaper should remove now; the floor is applied to each check's own limit. */
+    public List<Expired> expired(Duration minimumLimit) {
+        List<Expired> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        long now = nanoClock.getAsLong();
+        lock.readLock().lock();
+        try {
+            for (CheckEntry entry : checks.values()) {
+                CheckDefinition def = entry.definition();
+                if (def == null || def.deregisterCriticalServiceAfter() == null
+                        || def.deregisterCriticalServiceAfter().compareTo(Duration.ZERO) <= 0
+                        || entry.check().status() != CheckStatus.CRITICAL || entry.criticalSinceNanos() < 0) {
+                    continue;
+                }
+                Duration limit = def.deregisterCriticalServiceAfter().compareTo(minimumLimit) < 0
+                        ? minimumLimit : def.deregisterCriticalServiceAfter();
+                Duration criticalFor = Duration.ofNanos(now - entry.criticalSinceNanos());
+                if (criticalFor.compareTo(limit) > 0 && seen.add(entry.check().serviceId())) {
+                    out.add(new Expired(entry.check().serviceId(), entry.check().serviceName(),
+                            entry.check().checkId(), criticalFor, limit));
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return out;
+    }
+
+    /** The definition a check was registered with, if it is still registered. */
+    public Optional<CheckDefinition> definition(String checkId) {
+        lock.readLock().lock();
+        try {
+            CheckEntry entry = checks.get(checkId);
+            return entry == null ? Optional.empty() : Optional.ofNullable(entry.definition());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void commit(long idx, Set<String> changedKeys) {
+        if (changedKeys.isEmpty()) {
+            return;
+        }
+        lastIndex = idx;
+        for (String key : changedKeys) {
+            keyIndexes.put(key, idx);
+        }
+    }
+
+    private void notifyListeners(Set<String> changedKeys) {
+        if (changedKeys.isEmpty()) {
+            return;
+        }
+        Set<String> keys = Set.copyOf(changedKeys);
+        for (Consumer<Set<String>> listener : listeners) {
+            listener.accept(keys);
+        }
+    }
+
+    private static RequestRejectedException unknownService(String serviceId) {
+        return RequestRejectedException.notFound("Unknown service ID \"" + serviceId
+                + "\". Ensure that the service ID is passed, not the service name.");
+    }
+
+    private static String describe(ServiceInstance service) {
+        return service.id() + " (" + service.name() + ")";
+    }
+
+    private static String clip(String output) {
+        if (output == null) {
+            return "";
+        }
+        if (output.length() <= MAX_OUTPUT) {
+            return output;
+        }
+        return output.substring(0, MAX_OUTPUT) + " ... (captured " + MAX_OUTPUT + " of " + output.length()
+                + " bytes)";
+    }
+
+    /** The useful head of a check output for a one-line log: no body, no line breaks. */
+    static String summary(String output) {
+        String s = output;
+        int body = s.indexOf(" Output: ");
+        if (body >= 0) {
+            s = s.substring(0, body);
+        }
+        s = s.replace('\r', ' ').replace('\n', ' ');
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private final View view = new View();
+
+    /** Read access handed to {@link #read}; only valid inside the reader function. */
+    public final class View {
+
+        private View() {
+        }
+
+        public Node node() {
+            return node;
+        }
+
+        /** Services registered through this agent (not the built-in "consul" service). */
+        public Collection<ServiceInstance> agentServices() {
+            return List.copyOf(services.values());
+        }
+
+        /** What the catalog holds: the agent's services plus the server's own "consul" service. */
+        public List<ServiceInstance> catalogServices() {
+            List<ServiceInstance> all = new ArrayList<>();
+            all.add(consulService);
+            all.addAll(services.values());
+            all.sort(java.util.Comparator.comparing(ServiceInstance::id));
+            return all;
+        }
+
+        public List<ServiceInstance> instancesOf(String name) {
+            List<ServiceInstance> out = new ArrayList<>();
+            for (ServiceInstance service : catalogServices()) {
+                if (service.name().equals(name)) {
+                    out.add(service);
+                }
+            }
+            return out;
+        }
+
+        public List<HealthCheck> checks() {
+            List<HealthCheck> out = new ArrayList<>();
+            for (CheckEntry entry : checks.values()) {
+                out.add(entry.check());
+            }
+            return out;
+        }
+
+        public List<HealthCheck> nodeChecks() {
+            List<HealthCheck> out = new ArrayList<>();
+            for (CheckEntry entry : checks.values()) {
+                if (entry.check().isNodeCheck()) {
+                    out.add(entry.check());
+                }
+            }
+            return out;
+        }
+
+        public List<HealthCheck> checksOf(String serviceId) {
+            List<HealthCheck> out = new ArrayList<>();
+            for (CheckEntry entry : checks.values()) {
+                if (entry.check().serviceId().equals(serviceId)) {
+                    out.add(entry.check());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.reconnect.consul.emulator.registration;
+
+import dev.reconnect.consul.emulator.catalog.CheckStatus;
+import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
+import dev.reconnect.consul.emulator.catalog.Weights;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Turns a {@code PUT /v1/agent/service/register} body into a {@link ServiceRegistration}, refusing
+ * what Consul refuses with Consul's words, so a client sees the same 400 from either.
+ */
+public final class RegistrationParser {
+
+    /** Kinds of check Consul knows but the emulator does not run; refused rather than silently ignored. */
+    private static final List<String> UNSUPPORTED_CHECK_FIELDS =
+            List.of("Args", "ScriptArgs", "GRPC", "H2PING", "UDP", "AliasService", "AliasNode", "OSService",
+                    "DockerContainerID");
+
+    private static final Set<String> ANY_ADDRESSES = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
+
+    private final ObjectMapper mapper;
+
+    public RegistrationParser(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public ServiceRegistration parse(byte[] body) {
+        JsonFields root = new JsonFields("", readObject(body));
+
+        String name = root.string("Name");
+        if (name == null || name.isEmpty()) {
+            throw RequestRejectedException.badRequest("Missing service name");
+        }
+        String id = root.string("ID");
+        if (id == null || id.isEmpty()) {
+            id = name;
+        }
+        String address = root.string("Address");
+        if (address != null && ANY_ADDRESSES.contains(address)) {
+            throw RequestRejectedException.badRequest("Invalid service address");
+        }
+        Integer port = root.integer("Port");
+        List<String> tags = root.strings("Tags");
+        Map<String, String> meta = root.stringMap("Meta");
+        Boolean enableTagOverride = root.bool("EnableTagOverride");
+        Weights weights = parseWeights(root.object("Weights"));
+
+        List<CheckDefinition> checks = new ArrayList<>();
+        JsonFields single = root.object("Check");
+        if (single != null && !isEmptyCheck(single)) {
+            checks.add(parseCheck(single));
+        }
+        for (JsonFields check : root.objects("Checks")) {
+            checks.add(parseCheck(check));
+        }
+        return new ServiceRegistration(id, name, tags, address == null ? "" : address, port == null ? 0 : port,
+                meta, enableTagOverride != null && enableTagOverride, weights, checks);
+    }
+
+    private JsonNode readObject(byte[] body) {
+        if (body.length == 0) {
+            throw RequestRejectedException.badRequest("Request decode failed: EOF");
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(body);
+        } catch (JacksonException e) {
+            throw RequestRejectedException.badRequest("Request decode failed: " + firstLine(e.getOriginalMessage()));
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw RequestRejectedException.badRequest("Request decode failed: EOF");
+        }
+        if (!tree.isObject()) {
+            throw RequestRejectedException.badRequest("Request decode failed: expected a JSON object");
+        }
+        return tree;
+    }
+
+    private static Weights parseWeights(JsonFields weights) {
+        if (weights == null) {
+            return Weights.DEFAULT;
+        }
+        Integer passing = weights.integer("Passing");
+        Integer warning = weights.integer("Warning");
+        int p = passing == null ? 0 : passing;
+        int w = warning == null ? 0 : warning;
+        if (p < 1) {
+            throw RequestRejectedException.badRequest("Invalid Weights: Passing must be greater than 0");
+        }
+        if (w < 0) {
+            throw RequestRejectedException.badRequest("Invalid Weights: Warning must be greater or equal than 0");
+        }
+        return new Weights(p, w);
+    }
+
+    /** Consul skips a "Check" object whose fields are all zero (Go's CheckType.Empty()). */
+    private static boolean isEmptyCheck(JsonFields check) {
+        for (String field : List.of("CheckID", "ID", "Name", "Notes", "Status", "HTTP", "Method", "Header", "Body",
+                "TCP", "Interval", "Timeout", "TTL", "DeregisterCriticalServiceAfter", "Args", "ScriptArgs", "GRPC",
+                "H2PING", "UDP", "AliasService", "AliasNode", "OSService", "DockerContainerID", "Shell")) {
+            if (!check.isZero(field)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static CheckDefinition parseCheck(JsonFields check) {
+        String statusText = check.string("Status");
+        CheckStatus status = null;
+        if (statusText != null && !statusText.isEmpty()) {
+            status = CheckStatus.fromWire(statusText).orElseThrow(() -> RequestRejectedException.badRequest(
+                    "Status for checks must 'passing', 'warning', 'critical'"));
+        }
+        String http = emptyToNull(check.string("HTTP"));
+        String tcp = emptyToNull(check.string("TCP"));
+        Duration interval = check.duration("Interval");
+        Duration ttl = check.duration("TTL");
+        Duration timeout = check.duration("Timeout");
+        Duration deregisterAfter = check.duration("DeregisterCriticalServiceAfter");
+        String unsupported = null;
+        for (String field : UNSUPPORTED_CHECK_FIELDS) {
+            if (!check.isZero(field)) {
+                unsupported = field;
+                break;
+            }
+        }
+
+        boolean intervalCheck = http != null || tcp != null
+                || (unsupported != null && !unsupported.startsWith("Alias") && !unsupported.equals("OSService"));
+        boolean positiveInterval = interval != null && interval.compareTo(Duration.ZERO) > 0;
+        boolean positiveTtl = ttl != null && ttl.compareTo(Duration.ZERO) > 0;
+        if (positiveInterval && positiveTtl) {
+            throw invalidCheck("Interval and TTL cannot both be specified");
+        }
+        if (intervalCheck && !positiveInterval) {
+            throw invalidCheck("Interval must be > 0 for Script, HTTP, H2PING, TCP or UDP checks");
+        }
+        if (unsupported != null) {
+            throw invalidCheck("consul-emulator runs only HTTP, TCP and TTL checks, not " + unsupported + " checks");
+        }
+        if (!intervalCheck && !positiveTtl) {
+            throw invalidCheck("TTL must be > 0 for TTL checks");
+        }
+
+        CheckKind kind = http != null ? CheckKind.HTTP : tcp != null ? CheckKind.TCP : CheckKind.TTL;
+        if (kind == CheckKind.HTTP) {
+            validateUrl(http);
+        }
+        String checkId = emptyToNull(check.string("CheckID"));
+        if (checkId == null) {
+            checkId = emptyToNull(check.string("ID"));
+        }
+        return new CheckDefinition(checkId, emptyToNull(check.string("Name")), check.string("Notes"), status, kind,
+                http, emptyToNull(check.string("Method")), check.stringListMap("Header"), check.string("Body"), tcp,
+                kind == CheckKind.TTL ? null : interval, timeout, kind == CheckKind.TTL ? ttl : null,
+                deregisterAfter);
+    }
+
+    private static void validateUrl(String http) {
+        try {
+            java.net.URI uri = new java.net.URI(http);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw invalidCheck("HTTP must be an absolute http(s) URL, got \"" + http + "\"");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw invalidCheck("HTTP is not a valid URL: \"" + http + "\"");
+        }
+    }
+
+    private static RequestRejectedException invalidCheck(String reason) {
+        return RequestRejectedException.badRequest("Invalid check: " + reason);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

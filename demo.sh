@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole system locally on consul-emulator and shows a client surviving a ws-service restart.
+#   ./demo.sh                       run, kill -9 ws-service, restart it, keep running until Ctrl-C
+#   ./demo.sh --once                the same once, then a summary line; exit 0 when nothing was lost
+#   ./demo.sh --once --scenario X   X: sigkill (default), sigterm, failover, registry-restart, api-restart
+#   ./demo.sh --clients N           N clients in the client process
+# Every process it starts is stopped on exit, Ctrl-C and failure. Logs go to .demo/<time>/logs.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+command -v java >/dev/null || { echo "demo: java not found; install a JDK 17 or newer" >&2; exit 3; }
+
+jars=(consul-emulator/target/consul-emulator.jar api-service/target/api-service.jar
+      ws-service/target/ws-service.jar gateway/target/gateway.jar client/target/client-cli.jar
+      devkit/target/devkit.jar)
+stale=""
+for jar in "${jars[@]}"; do
+  module=${jar%%/*}
+  if [ ! -f "$jar" ] || [ -n "$(find "$module/src" "$module/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    stale="$stale $module"
+  fi
+done
+if [ -n "$(find protocol/src service-support/src pom.xml -newer devkit/target/devkit.jar -print -quit 2>/dev/null || echo missing)" ]; then
+  stale="$stale (shared code)"
+fi
+if [ -n "$stale" ]; then
+  command -v mvn >/dev/null || { echo "demo: mvn not found; install Maven 3.8+ to build" >&2; exit 3; }
+  echo "demo: building (out of date:$stale); this takes a minute or two the first time"
+  mvn -B -q package -DskipTests
+fi
+
+exec java -jar devkit/target/devkit.jar "$@"

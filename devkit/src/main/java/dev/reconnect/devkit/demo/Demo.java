@@ -1,0 +1,144 @@
+package dev.reconnect.devkit.demo;
+
+import dev.reconnect.devkit.launch.LaunchException;
+import dev.reconnect.devkit.launch.LocalSystem;
+import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.scenario.ScenarioException;
+import dev.reconnect.devkit.scenario.ScenarioRun;
+import dev.reconnect.devkit.scenario.Summary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./demo.sh}: the whole system on this machine, a client waiting for readiness, a ws-service
+ * restart to watch. With {@code --once} it runs one scenario, prints a machine-readable summary as
+ * its last line, and exits 0 only when nothing was lost, doubled or connected too early.
+ */
+public final class Demo {
+    static final String USAGE = """
+            usage: ./demo.sh [--once] [--scenario NAME] [--clients N]
+              --once           run the scenario, print a summary line, stop everything and exit
+              --scenario NAME  sigkill (default), sigterm, failover, registry-restart, api-restart
+              --clients N      clients in the client process (default 1)
+            exit codes: 0 ok, 1 the scenario failed, 2 bad usage, 3 a process could not be started""";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private Demo() {}
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(USAGE);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static int run(Options options) {
+        Path root = LocalSystem.findRoot();
+        Path runDir = root.resolve(".demo").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        say("logs go to " + runDir.resolve("logs"));
+        LocalSystem system = new LocalSystem(root, Ports.defaults(), runDir);
+        try (ScenarioRun run = new ScenarioRun(system, options.clients(), Demo::say)) {
+            run.start(options.scenario().equals("failover") ? 2 : 1);
+            if (options.once()) {
+                Summary summary = run.run(options.scenario());
+                writeSummary(runDir, summary);
+                System.out.println(summary.line());
+                return summary.ok() ? 0 : 1;
+            }
+            Instant t0 = run.disrupt(options.scenario());
+            say("the client is back " + (System.currentTimeMillis() - t0.toEpochMilli()) + " ms after the disruption");
+            say("everything keeps running. Look at:");
+            say("  readiness:  curl -i " + system.gateway().resolve("/readiness"));
+            say("  the log:    curl '" + system.gateway().resolve("/api/messages?after=0&limit=5") + "'");
+            say("  processes:  " + String.join(", ", system.running().stream().map(Object::toString).toList()));
+            say("  logs:       " + system.logDir());
+            say("try kill -9 on a ws-service pid and watch the client wait for readiness; Ctrl-C stops everything");
+            new CountDownLatch(1).await();
+            return 0;
+        } catch (LaunchException e) {
+            System.out.println("demo: FAILED could-not-start " + oneLine(e.getMessage()));
+            System.err.println(e.getMessage());
+            return 3;
+        } catch (ScenarioException e) {
+            System.err.println(e.getMessage());
+            System.out.println("demo: FAILED " + oneLine(e.getMessage()));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static void writeSummary(Path runDir, Summary summary) {
+        try {
+            Files.writeString(runDir.resolve("summary.txt"), summary.line() + System.lineSeparator());
+        } catch (IOException e) {
+            say("could not write " + runDir.resolve("summary.txt") + ": " + e.getMessage());
+        }
+    }
+
+    private static String oneLine(String message) {
+        String first = message.lines().findFirst().orElse("");
+        return first.length() > 200 ? first.substring(0, 200) + "…" : first;
+    }
+
+    static void say(String line) {
+        System.out.println(LocalTime.now().format(TIME) + " " + line);
+    }
+
+    record Options(boolean once, String scenario, int clients, boolean help) {
+        static Options parse(String[] args) {
+            boolean once = false;
+            boolean help = false;
+            String scenario = "sigkill";
+            int clients = 1;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--once" -> once = true;
+                    case "-h", "--help" -> help = true;
+                    case "--scenario" -> scenario = value(args, ++i, "--scenario");
+                    case "--clients" -> {
+                        String text = value(args, ++i, "--clients");
+                        try {
+                            clients = Integer.parseInt(text);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--clients takes a whole number, not \"" + text + "\"");
+                        }
+                        if (clients < 1 || clients > 2000) {
+                            throw new IllegalArgumentException("--clients must be between 1 and 2000");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option \"" + args[i] + "\"");
+                }
+            }
+            if (!ScenarioRun.SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException("unknown scenario \"" + scenario + "\"; one of "
+                        + String.join(", ", ScenarioRun.SCENARIOS));
+            }
+            return new Options(once, scenario, clients, help);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[index];
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.reconnect.devkit.launch;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The whole system on this machine: consul-emulator, api-service, ws-service instances, the gateway
+ * and client CLIs, each a real process started from the built jars. Knows each module's jar, port
+ * and settings, so that the demo and every scenario start things the same way.
+ */
+public final class LocalSystem implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path root;
+    private final Ports ports;
+    private final ProcessLauncher launcher;
+    private final Path dataDir;
+
+    public LocalSystem(Path root, Ports ports, Path runDir) {
+        this.root = root;
+        this.ports = ports;
+        this.launcher = new ProcessLauncher(runDir.resolve("logs"));
+        this.dataDir = runDir.resolve("data");
+    }
+
+    /** The repository root: {@code -Dreconnect.root}, or the first folder upwards with devkit/ and pom.xml. */
+    public static Path findRoot() {
+        String configured = System.getProperty("reconnect.root");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("devkit"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new LaunchException("cannot find the repository root (a folder with pom.xml and devkit/); "
+                + "run from inside the repository or pass -Dreconnect.root=<path>");
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public Path logDir() {
+        return launcher.logDir();
+    }
+
+    public URI gateway() {
+        return URI.create("http://127.0.0.1:" + ports.gateway());
+    }
+
+    public URI registry() {
+        return URI.create("http://127.0.0.1:" + ports.registry());
+    }
+
+    public ManagedProcess startRegistry() {
+        return launcher.startJar("consul-emulator", jar("consul-emulator", "consul-emulator.jar"), ports.registry(),
+                List.of("--port", Integer.toString(ports.registry()), "--reaper-interval", "1s",
+                        "--min-deregister-after", "10s"),
+                Map.of());
+    }
+
+    public ManagedProcess startApi() {
+        return launcher.startJar("api-service", jar("api-service", "api-service.jar"), ports.api(),
+                springArgs(), serviceEnv("API_PORT", Integer.toString(ports.api()),
+                        "API_DATA_DIR", dataDir.resolve("api-service").toString()));
+    }
+
+    public ManagedProcess startWs(int port, Duration startupDelay) {
+        return launcher.startJar("ws-service-" + port, jar("ws-service", "ws-service.jar"), port,
+                springArgs(), serviceEnv("WS_PORT", Integer.toString(port),
+                        "WS_STARTUP_DELAY", startupDelay.toMillis() + "ms"));
+    }
+
+    public ManagedProcess startGateway() {
+        return launcher.startJar("gateway", jar("gateway", "gateway.jar"), ports.gateway(),
+                springArgs(), serviceEnv("GATEWAY_PORT", Integer.toString(ports.gateway())));
+    }
+
+    /** The client CLI with {@code args} after the jar; every line it prints goes to {@code lines}. */
+    public ManagedProcess startClient(String name, List<String> args, Consumer<String> lines) {
+        List<String> all = new ArrayList<>(args);
+        return launcher.startJar(name, jar("client", "client-cli.jar"), 0, all, Map.of(), lines);
+    }
+
+    /** Waits until {@code url} answers 200; fails at once, with the log's tail, if the process dies. */
+    public void awaitOk(ManagedProcess process, URI url) {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!Http.isOk(url)) {
+            if (!process.isAlive()) {
+                throw new LaunchException(process.name() + " exited before " + url + " answered 200. Last lines of "
+                        + process.log() + ":\n" + process.logTail(30));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new LaunchException(process.name() + " did not answer 200 at " + url + " within "
+                        + START_TIMEOUT.toSeconds() + " s. Last lines of " + process.log() + ":\n" + process.logTail(30));
+            }
+            pause();
+        }
+    }
+
+    public URI readinessOf(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+    }
+
+    public List<ManagedProcess> running() {
+        return launcher.running();
+    }
+
+    @Override
+    public void close() {
+        launcher.close();
+    }
+
+    private List<String> springArgs() {
+        return List.of("--spring.profiles.active=local");
+    }
+
+    /** Every service finds the registry the same way; {@code pairs} add the service's own settings. */
+    private Map<String, String> serviceEnv(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("CONSUL_HOST", "127.0.0.1",
+                "CONSUL_PORT", Integer.toString(ports.registry()), "SERVICE_HOST", "127.0.0.1"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private Path jar(String module, String file) {
+        return root.resolve(module).resolve("target").resolve(file);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted while waiting for a process to start", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.reconnect.devkit.scenario;
+
+/**
+ * What a scenario measured.
+ *
+ * @param outageMillis        from the disruption to the last client being open again
+ * @param readyToOpenMillis   the largest time from readiness turning ready to a client's socket opening
+ * @param failedUpgrades      connect attempts that failed although readiness said ready
+ * @param lost                messages a client never received
+ * @param duplicates          messages a client received more than once
+ * @param connectsWhileNotReady connect attempts made while readiness said not ready
+ */
+public record Summary(String scenario, int clients, long outageMillis, long readyToOpenMillis, long failedUpgrades,
+                      long lost, long duplicates, long connectsWhileNotReady, long published) {
+
+    public boolean ok() {
+        return failedUpgrades == 0 && lost == 0 && duplicates == 0 && connectsWhileNotReady == 0;
+    }
+
+    /** The machine-readable last line of the demo. */
+    public String line() {
+        return "demo: " + (ok() ? "ok" : "FAILED " + failure()) + " scenario=" + scenario + " clients=" + clients
+                + " outage_ms=" + outageMillis + " ready_to_open_ms=" + readyToOpenMillis
+                + " failed_upgrades=" + failedUpgrades + " lost=" + lost + " duplicates=" + duplicates
+                + " connects_while_not_ready=" + connectsWhileNotReady + " published=" + published;
+    }
+
+    private String failure() {
+        if (lost > 0) {
+            return "messages-lost";
+        }
+        if (duplicates > 0) {
+            return "messages-duplicated";
+        }
+        if (failedUpgrades > 0) {
+            return "failed-upgrades";
+        }
+        return "connected-while-not-ready";
+    }
+}

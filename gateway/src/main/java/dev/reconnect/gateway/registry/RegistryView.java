@@ -1,0 +1,183 @@
+package dev.reconnect.gateway.registry;
+
+import dev.reconnect.protocol.readiness.Readiness;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's live picture of the registry: passing instances per required service, fed by
+ * {@link ConsulHealthWatch}, minus instances the gateway itself saw fail. Readiness and
+ * load-balancing both read it, so "ready" and "where the next upgrade goes" can never disagree.
+ *
+ * <p>All state changes go through synchronized methods; each one recomputes the readiness answer
+ * and, if it differs, moves the readiness index and wakes long-polling requests.
+ */
+public class RegistryView {
+    private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
+
+    private record Watched(List<Instance> instances, boolean reachable, boolean known) {}
+
+    private record Suspect(long healthIndex, Instant until, String reason) {}
+
+    private final List<String> required;
+    private final Clock clock;
+    private final java.time.Duration suspectTimeout;
+    private final Map<String, Watched> watched = new LinkedHashMap<>();
+    private final Map<String, Suspect> suspects = new HashMap<>();
+    private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
+    private Readiness readiness;
+
+    public RegistryView(RegistryProperties properties, Clock clock) {
+        this.required = properties.requiredServices();
+        this.clock = clock;
+        this.suspectTimeout = properties.suspectTimeout();
+        for (String service : required) {
+            watched.put(service, new Watched(List.of(), false, false));
+        }
+        this.readiness = compute(1);
+    }
+
+    public List<String> requiredServices() {
+        return required;
+    }
+
+    public synchronized Readiness readiness() {
+        expireSuspects();
+        return readiness;
+    }
+
+    /** Passing instances of {@code service} that the gateway has not seen fail; stale ones while the registry is away. */
+    public synchronized List<Instance> routableInstances(String service) {
+        expireSuspects();
+        Watched state = watched.get(service);
+        if (state == null) {
+            return List.of();
+        }
+        return state.instances().stream().filter(i -> !suspects.containsKey(i.address())).toList();
+    }
+
+    /** Completes with the first readiness whose index differs from {@code index} (at once if it already does). */
+    public synchronized CompletableFuture<Readiness> nextReadiness(long index) {
+        Readiness current = readiness();
+        if (current.index() != index) {
+            return CompletableFuture.completedFuture(current);
+        }
+        CompletableFuture<Readiness> waiter = new CompletableFuture<>();
+        waiters.add(waiter);
+        waiter.whenComplete((r, e) -> removeWaiter(waiter));
+        return waiter;
+    }
+
+    /** The registry answered: these are {@code service}'s passing instances now. */
+    public synchronized void update(String service, List<Instance> passing) {
+        Watched before = watched.get(service);
+        watched.put(service, new Watched(List.copyOf(passing), true, true));
+        if (before != null && !before.reachable() && before.known()) {
+            log.info("Registry reachable again; {} has {} passing instance(s)", service, passing.size());
+        }
+        forgetSuspectsThatChanged(passing);
+        recompute();
+    }
+
+    /** The registry could not be asked about {@code service}: keep the last instances, mark them stale. */
+    public synchronized void unreachable(String service, String reason) {
+        Watched before = watched.get(service);
+        if (before.reachable() || !before.known()) {
+            log.warn("Registry unavailable while watching {}: {}; keeping {} last known instance(s)",
+                    service, reason, before.instances().size());
+        }
+        watched.put(service, new Watched(before.instances(), false, true));
+        recompute();
+    }
+
+    /**
+     * The gateway saw a connection to {@code address} fail or drop without a close frame. Until the
+     * registry reports something new about that instance (or the timeout passes), it is neither
+     * routed to nor counted as ready: the registry's next check may be a second away, and a client
+     * told "ready" now would be sent to a dead backend.
+     */
+    public synchronized void suspect(String address, String reason) {
+        for (Watched state : watched.values()) {
+            for (Instance instance : state.instances()) {
+                if (instance.address().equals(address) && !suspects.containsKey(address)) {
+                    suspects.put(address, new Suspect(instance.healthIndex(), clock.instant().plus(suspectTimeout), reason));
+                    log.info("Instance {} at {} taken out of routing: {} (until the registry reports on it again)",
+                            instance.id(), address, reason);
+                    recompute();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void forgetSuspectsThatChanged(List<Instance> passing) {
+        suspects.entrySet().removeIf(entry -> passing.stream()
+                .filter(i -> i.address().equals(entry.getKey()))
+                .anyMatch(i -> i.healthIndex() != entry.getValue().healthIndex()));
+        // An instance that left the passing list is no longer suspect: when it comes back it is news.
+        suspects.keySet().removeIf(address -> watched.values().stream()
+                .flatMap(w -> w.instances().stream())
+                .noneMatch(i -> i.address().equals(address)));
+    }
+
+    private void expireSuspects() {
+        Instant now = clock.instant();
+        if (suspects.values().removeIf(s -> now.isAfter(s.until()))) {
+            recompute();
+        }
+    }
+
+    private void recompute() {
+        Readiness next = compute(readiness == null ? 1 : readiness.index());
+        if (readiness != null && sameAnswer(readiness, next)) {
+            return;
+        }
+        Readiness changed = compute(readiness == null ? 1 : readiness.index() + 1);
+        if (readiness != null && readiness.ready() != changed.ready()) {
+            log.info("Readiness {} -> {} ({})", readiness.ready() ? "ready" : "not ready",
+                    changed.ready() ? "ready" : "not ready", describe(changed));
+        }
+        readiness = changed;
+        List<CompletableFuture<Readiness>> woken = new ArrayList<>(waiters);
+        waiters.clear();
+        woken.forEach(w -> w.complete(changed));
+    }
+
+    private Readiness compute(long index) {
+        boolean reachable = watched.values().stream().allMatch(Watched::reachable);
+        List<Readiness.ServiceReadiness> services = new ArrayList<>();
+        for (String service : required) {
+            int passing = (int) watched.get(service).instances().stream()
+                    .filter(i -> !suspects.containsKey(i.address())).count();
+            services.add(Readiness.ServiceReadiness.of(service, passing));
+        }
+        boolean ready = reachable && services.stream().allMatch(s -> s.passing() > 0);
+        return new Readiness(ready, reachable ? Readiness.REGISTRY_UP : Readiness.REGISTRY_UNAVAILABLE,
+                !reachable, index, services);
+    }
+
+    private static boolean sameAnswer(Readiness a, Readiness b) {
+        return a.ready() == b.ready() && a.registry().equals(b.registry()) && a.stale() == b.stale()
+                && a.services().equals(b.services());
+    }
+
+    private static String describe(Readiness readiness) {
+        StringBuilder text = new StringBuilder(readiness.stale() ? "registry unavailable; " : "");
+        for (Readiness.ServiceReadiness service : readiness.services()) {
+            text.append(service.name()).append(" passing=").append(service.passing()).append(' ');
+        }
+        return text.toString().trim();
+    }
+
+    private synchronized void removeWaiter(CompletableFuture<Readiness> waiter) {
+        waiters.remove(waiter);
+    }
+}

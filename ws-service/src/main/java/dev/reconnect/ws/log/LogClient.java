@@ -1,0 +1,128 @@
+package dev.reconnect.ws.log;
+
+import dev.reconnect.protocol.Durations;
+import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.Paths;
+import dev.reconnect.protocol.log.LogPage;
+import dev.reconnect.protocol.log.PublishRequest;
+import dev.reconnect.protocol.log.PublishResult;
+import dev.reconnect.ws.WsProperties;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Talks to api-service's message log. The instance is looked up in the registry (passing instances
+ * only) once and kept until a request to it fails, so the registry is not asked per request.
+ */
+@Component
+public class LogClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DiscoveryClient discovery;
+    private final String serviceName;
+    private final HttpClient http;
+    private volatile URI instance;
+
+    public LogClient(DiscoveryClient discovery, WsProperties properties) {
+        this.discovery = discovery;
+        this.serviceName = properties.logService();
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Entries after {@code after}; with a non-zero {@code wait}, held by api-service until there are some. */
+    public LogPage read(long after, int limit, Duration wait) {
+        String query = "?" + LogPage.PARAM_AFTER + "=" + after + "&" + LogPage.PARAM_LIMIT + "=" + limit
+                + (wait.isZero() ? "" : "&" + LogPage.PARAM_WAIT + "=" + Durations.format(wait));
+        HttpRequest.Builder request = HttpRequest.newBuilder().GET().timeout(REQUEST_TIMEOUT.plus(wait));
+        HttpResponse<String> response = send(Paths.MESSAGES + query, request);
+        if (response.statusCode() != 200) {
+            throw unavailable("answered " + response.statusCode() + " to a read", null);
+        }
+        return parse(response.body(), LogPage.class);
+    }
+
+    /** Stores a message once (idempotent by key). */
+    public PublishResult publish(String key, String body) {
+        String json = Json.MAPPER.writeValueAsString(new PublishRequest(key, body));
+        HttpRequest.Builder request = HttpRequest.newBuilder()
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json")
+                .timeout(REQUEST_TIMEOUT);
+        HttpResponse<String> response = send(Paths.MESSAGES, request);
+        int status = response.statusCode();
+        if (status == 200 || status == 201) {
+            return parse(response.body(), PublishResult.class);
+        }
+        if (status == 409 || status == 400) {
+            throw new LogRejectedException(status == 409, errorText(response.body()));
+        }
+        throw unavailable("answered " + status + " to a publish", null);
+    }
+
+    private HttpResponse<String> send(String pathAndQuery, HttpRequest.Builder request) {
+        URI base = instance();
+        try {
+            return http.send(request.uri(base.resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            instance = null;
+            throw unavailable("cannot be reached (" + e.getClass().getSimpleName() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("request interrupted", e);
+        }
+    }
+
+    private URI instance() {
+        URI current = instance;
+        if (current != null) {
+            return current;
+        }
+        List<ServiceInstance> passing;
+        try {
+            passing = discovery.getInstances(serviceName);
+        } catch (RuntimeException e) {
+            throw unavailable("cannot be looked up: the registry did not answer", e);
+        }
+        if (passing.isEmpty()) {
+            throw unavailable("has no passing instance in the registry", null);
+        }
+        ServiceInstance chosen = passing.get(ThreadLocalRandom.current().nextInt(passing.size()));
+        current = URI.create("http://" + chosen.getHost() + ":" + chosen.getPort());
+        instance = current;
+        return current;
+    }
+
+    private <T> T parse(String body, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(body, type);
+        } catch (JacksonException e) {
+            instance = null;
+            throw unavailable("answered something that is not a " + type.getSimpleName(), e);
+        }
+    }
+
+    private static String errorText(String body) {
+        try {
+            Object error = Json.MAPPER.readValue(body, Map.class).get("error");
+            return error == null ? body : error.toString();
+        } catch (JacksonException e) {
+            return body;
+        }
+    }
+
+    private LogUnavailableException unavailable(String what, Exception cause) {
+        return new LogUnavailableException(serviceName + " " + what, cause);
+    }
+}

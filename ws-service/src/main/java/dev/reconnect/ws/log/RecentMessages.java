@@ -1,0 +1,45 @@
+package dev.reconnect.ws.log;
+
+import dev.reconnect.protocol.log.LogEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The newest entries of the log, kept in memory so that live delivery to many sessions does not
+ * read api-service once per session. Older entries are read from api-service on demand.
+ */
+public class RecentMessages {
+    private final int capacity;
+    private final ConcurrentSkipListMap<Long, LogEntry> entries = new ConcurrentSkipListMap<>();
+
+    public RecentMessages(int capacity) {
+        this.capacity = capacity;
+    }
+
+    public void add(List<LogEntry> batch) {
+        for (LogEntry entry : batch) {
+            entries.put(entry.seq(), entry);
+        }
+        while (entries.size() > capacity) {
+            entries.pollFirstEntry();
+        }
+    }
+
+    /**
+     * Up to {@code max} consecutive entries starting at {@code firstSeq}, or an empty list when
+     * {@code firstSeq} is not held here (too old, or not yet seen).
+     */
+    public List<LogEntry> from(long firstSeq, int max) {
+        List<LogEntry> result = new ArrayList<>();
+        long expected = firstSeq;
+        for (LogEntry entry : entries.tailMap(firstSeq, true).values()) {
+            if (entry.seq() != expected || result.size() == max) {
+                break;
+            }
+            result.add(entry);
+            expected++;
+        }
+        return result;
+    }
+}

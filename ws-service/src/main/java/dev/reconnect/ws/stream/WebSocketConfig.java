@@ -1,0 +1,34 @@
+package dev.reconnect.ws.stream;
+
+import dev.reconnect.protocol.Limits;
+import dev.reconnect.protocol.Paths;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+@Configuration
+@EnableWebSocket
+class WebSocketConfig implements WebSocketConfigurer {
+    private final StreamHandler handler;
+
+    WebSocketConfig(StreamHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        registry.addHandler(handler, Paths.WEBSOCKET).setAllowedOriginPatterns("*");
+    }
+
+    /** Frames over the limit end the session with 1009 instead of being buffered. */
+    @Bean
+    ServletServerContainerFactoryBean webSocketContainer() {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(Limits.MAX_FRAME_BYTES);
+        container.setMaxBinaryMessageBufferSize(Limits.MAX_FRAME_BYTES);
+        return container;
+    }
+}
