@@ -1,7 +1,6 @@
 package dev.reconnect.client;
 
-import dev.reconnect.client.backoff.DelayHint;
-import dev.reconnect.client.backoff.FullJitterBackoff;
+import dev.reconnect.client.backoff.HintedFailure;
 import dev.reconnect.client.heartbeat.HeartbeatMonitor;
 import dev.reconnect.client.metrics.ClientMetrics;
 import dev.reconnect.client.publish.ClientStoppedException;
@@ -261,13 +260,13 @@ final class ClientEngine {
             } else {
                 Duration left = breakerRemaining();
                 backOff("ready, but the circuit breaker is open for another " + seconds(left),
-                        new Hinted("circuit breaker open", left, Duration.ZERO));
+                        new HintedFailure("circuit breaker open", left, Duration.ZERO));
             }
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> name + " readiness: " + result.detail());
         Duration took = Duration.between(sentAt, clock.instant());
-        long delay = backoff.onError(new Hinted(result.detail(), result.retryAfter(), took));
+        long delay = backoff.onError(new HintedFailure(result.detail(), result.retryAfter(), took));
         if (delay < 0) {
             emitReadinessCheck(result, query.longPoll(), Optional.empty());
             fail(giveUpReason(result.detail()));
@@ -389,7 +388,7 @@ final class ClientEngine {
         problem(ClientProblem.Kind.CONNECT_FAILED, reason, 0, 0);
         // No minimum here: once the breaker is open, the next readiness check is a long-poll that
         // lasts until readiness changes or the breaker lets a trial connect through.
-        backOff(reason, new Hinted(failure.getMessage(), Duration.ZERO, Duration.ZERO));
+        backOff(reason, new HintedFailure(failure.getMessage(), Duration.ZERO, Duration.ZERO));
     }
 
     // =====================================================================================
@@ -532,7 +531,7 @@ final class ClientEngine {
             waitForReadiness(reason);
         } else {
             backOff(reason + " after only " + seconds(uptime) + " open",
-                    new Hinted(reason, Duration.ZERO, Duration.ZERO));
+                    new HintedFailure(reason, Duration.ZERO, Duration.ZERO));
         }
     }
 
@@ -540,7 +539,7 @@ final class ClientEngine {
     // Backoff, outages, failure
     // =====================================================================================
 
-    private void backOff(String reason, Hinted failure) {
+    private void backOff(String reason, HintedFailure failure) {
         long delay = backoff.onError(failure);
         if (delay < 0) {
             fail(giveUpReason(failure.getMessage()));
@@ -697,28 +696,6 @@ final class ClientEngine {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
-    }
-
-    /** A failed attempt as the backoff sees it. */
-    static final class Hinted extends RuntimeException implements DelayHint {
-        private final Duration minimum;
-        private final Duration waited;
-
-        Hinted(String message, Duration minimum, Duration waited) {
-            super(message, null, false, false);
-            this.minimum = minimum;
-            this.waited = waited;
-        }
-
-        @Override
-        public Duration minimumDelay() {
-            return minimum;
-        }
-
-        @Override
-        public Duration alreadyWaited() {
-            return waited;
-        }
     }
 
     /** Posts one socket's events to the loop, tagged with the socket's generation. */

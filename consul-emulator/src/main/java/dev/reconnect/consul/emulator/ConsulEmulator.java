@@ -3,7 +3,7 @@ package dev.reconnect.consul.emulator;
 import dev.reconnect.consul.emulator.agent.Agent;
 import dev.reconnect.consul.emulator.catalog.Catalog;
 import dev.reconnect.consul.emulator.http.ApiServer;
-import dev.reconnect.consul.emulator.http.Json;
+import dev.reconnect.consul.emulator.json.Json;
 import dev.reconnect.consul.emulator.time.GoDuration;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -53,7 +53,10 @@ public final class ConsulEmulator implements AutoCloseable {
             throw new EmulatorStartException("cannot bind to " + config.bindAddress() + ": unknown host", e);
         }
         String nodeAddress = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
-        Catalog catalog = new Catalog(UUID.randomUUID().toString(), config.nodeName(), nodeAddress,
+        // A node ID needs to be unique, not unguessable: skip SecureRandom's start-up cost.
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        String nodeId = new UUID(random.nextLong(), random.nextLong()).toString();
+        Catalog catalog = new Catalog(nodeId, config.nodeName(), nodeAddress,
                 config.datacenter(), System::nanoTime);
         Agent agent = new Agent(catalog, config.reaperInterval(), config.minDeregisterAfter());
         ApiServer api;

@@ -15,7 +15,8 @@ class RegistryConfiguration {
 
     @Bean
     ConsulHealthWatch consulHealthWatch(ConsulProperties consul, RegistryView view, RegistryProperties properties) {
-        URI base = URI.create(consul.getScheme() + "://" + consul.getHost() + ":" + consul.getPort());
+        String scheme = consul.getScheme() == null ? "http" : consul.getScheme();
+        URI base = URI.create(scheme + "://" + consul.getHost() + ":" + consul.getPort());
         return new ConsulHealthWatch(base, view, properties);
     }
 }

@@ -4,7 +4,6 @@ import dev.reconnect.gateway.registry.RegistryView;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -20,8 +19,6 @@ import reactor.core.publisher.Mono;
  * would be sent to the dead instance (a 101 followed at once by close 1002).
  */
 class FailureDetectingWebSocketClient implements WebSocketClient {
-    private static final int ABNORMAL_CLOSURE = 1006;
-
     private final WebSocketClient delegate;
     private final ObjectProvider<RegistryView> view;
 
@@ -45,18 +42,18 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
             }
 
             @Override
-            public Mono<Void> handle(WebSocketSession backend) {
-                AtomicBoolean endedHere = new AtomicBoolean();
+            public Mono<Void> handle(WebSocketSession session) {
+                ClientAwareBackendSession backend = new ClientAwareBackendSession(session);
                 backend.closeStatus()
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty())
                         .subscribe(status -> {
-                            String reason = backendFailure(status, endedHere.get());
+                            String reason = backendFailure(status, backend.clientSideEnded());
                             if (reason != null) {
                                 suspect(address, reason);
                             }
                         });
-                return handler.handle(backend).doFinally(signal -> endedHere.set(true));
+                return handler.handle(backend);
             }
         };
         return delegate.execute(url, headers, observing)
@@ -65,17 +62,20 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
     }
 
     /**
-     * Why the backend's end says the instance is gone, or null when it does not: a close frame
-     * 1001 (going away), or no close frame at all (Reactor Netty reports 1006) while the proxy had
-     * not ended the session itself.
+     * Why the backend's end says the instance is gone, or null when it does not. Reactor Netty
+     * reports no status at all when the peer's connection ended without a close frame (a killed
+     * process), and 1006 when this side aborted the connection (after the client vanished), so only
+     * the first counts; 1001 counts unless the gateway passed on the client's own 1001.
      */
-    static String backendFailure(Optional<CloseStatus> status, boolean endedHere) {
-        if (status.isPresent() && status.get().getCode() == CloseStatus.GOING_AWAY.getCode()) {
-            return "it is going away (1001)";
+    static String backendFailure(Optional<CloseStatus> status, boolean clientSideEnded) {
+        if (clientSideEnded) {
+            return null;
         }
-        boolean noCloseFrame = status.isEmpty() || status.get().getCode() == ABNORMAL_CLOSURE;
-        if (noCloseFrame && !endedHere) {
+        if (status.isEmpty()) {
             return "its WebSocket ended without a close frame";
+        }
+        if (status.get().getCode() == CloseStatus.GOING_AWAY.getCode()) {
+            return "it is going away (1001)";
         }
         return null;
     }

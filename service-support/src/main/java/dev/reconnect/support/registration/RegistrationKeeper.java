@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
@@ -36,10 +37,13 @@ public class RegistrationKeeper {
     private static final Logger log = LoggerFactory.getLogger(RegistrationKeeper.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ConsulServiceRegistry registry;
-    private final ConsulAutoRegistration registration;
+    private final ObjectProvider<ConsulServiceRegistry> registryProvider;
+    private final ObjectProvider<ConsulAutoRegistration> registrationProvider;
+    private final ObjectProvider<ConsulProperties> consulProvider;
     private final RegistrationProperties properties;
-    private final URI servicesUri;
+    private ConsulServiceRegistry registry;
+    private ConsulAutoRegistration registration;
+    private URI servicesUri;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "registration-keeper");
@@ -49,17 +53,26 @@ public class RegistrationKeeper {
     private volatile boolean stopping;
     private volatile boolean registryReachable = true;
 
-    public RegistrationKeeper(ConsulServiceRegistry registry, ConsulAutoRegistration registration,
-                              ConsulProperties consul, RegistrationProperties properties) {
-        this.registry = registry;
-        this.registration = registration;
+    public RegistrationKeeper(ObjectProvider<ConsulServiceRegistry> registry,
+                              ObjectProvider<ConsulAutoRegistration> registration,
+                              ObjectProvider<ConsulProperties> consul, RegistrationProperties properties) {
+        this.registryProvider = registry;
+        this.registrationProvider = registration;
+        this.consulProvider = consul;
         this.properties = properties;
-        this.servicesUri = URI.create(consul.getScheme() + "://" + consul.getHost() + ":" + consul.getPort()
-                + "/v1/agent/services");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
+        registry = registryProvider.getIfAvailable();
+        registration = registrationProvider.getIfAvailable();
+        ConsulProperties consul = consulProvider.getIfAvailable();
+        if (registry == null || registration == null || consul == null) {
+            log.info("Service registration is off: the registration keeper stays idle");
+            return;
+        }
+        String scheme = consul.getScheme() == null ? "http" : consul.getScheme();
+        servicesUri = URI.create(scheme + "://" + consul.getHost() + ":" + consul.getPort() + "/v1/agent/services");
         long everyMillis = properties.checkInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::ensureRegistered, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
@@ -68,7 +81,7 @@ public class RegistrationKeeper {
     @EventListener(ContextClosedEvent.class)
     @Order(Ordered.HIGHEST_PRECEDENCE)
     void deregisterFirst() {
-        if (stopping) {
+        if (stopping || registration == null) {
             return;
         }
         stopping = true;

@@ -8,15 +8,16 @@ import dev.reconnect.consul.emulator.catalog.Node;
 import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
 import dev.reconnect.consul.emulator.catalog.ServiceInstance;
 import dev.reconnect.consul.emulator.catalog.WatchKeys;
+import dev.reconnect.consul.emulator.json.Json;
 import dev.reconnect.consul.emulator.registration.RegistrationParser;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /** /v1/agent/*: what a service does to its local agent (register, heartbeat, maintenance) and reads back. */
 final class AgentEndpoints {
+
+    private static final System.Logger LOG = System.getLogger("dev.reconnect.consul.emulator");
 
     private final Agent agent;
     private final Catalog catalog;
@@ -27,7 +28,7 @@ final class AgentEndpoints {
         this.agent = agent;
         this.catalog = agent.catalog();
         this.json = json;
-        this.parser = new RegistrationParser(json.mapper());
+        this.parser = new RegistrationParser(json);
     }
 
     void register(Router router) {
@@ -61,7 +62,11 @@ final class AgentEndpoints {
     }
 
     private ApiResponse registerService(ApiRequest request) {
-        agent.register(parser.parse(request.body()));
+        byte[] body = request.body();
+        // The exact body helps when a client's registration is refused; only at debug level.
+        LOG.log(System.Logger.Level.DEBUG, () -> "registration body: "
+                + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        agent.register(parser.parse(body));
         return ApiResponse.ok();
     }
 
@@ -77,20 +82,21 @@ final class AgentEndpoints {
         String statusText = "";
         String output = "";
         if (body.length > 0) {
-            JsonNode tree;
+            Object tree;
             try {
-                tree = json.mapper().readTree(body);
-            } catch (JacksonException e) {
-                throw RequestRejectedException.badRequest("Request decode failed: " + e.getOriginalMessage());
+                tree = json.read(body);
+            } catch (Json.MalformedJsonException e) {
+                throw RequestRejectedException.badRequest("Request decode failed: " + e.getMessage());
             }
-            if (tree == null || !tree.isObject()) {
+            if (!(tree instanceof Map)) {
                 throw RequestRejectedException.badRequest("Request decode failed: expected a JSON object");
             }
-            for (Map.Entry<String, JsonNode> field : tree.properties()) {
-                if (field.getKey().equalsIgnoreCase("Status") && field.getValue().isString()) {
-                    statusText = field.getValue().stringValue();
-                } else if (field.getKey().equalsIgnoreCase("Output") && field.getValue().isString()) {
-                    output = field.getValue().stringValue();
+            for (Map.Entry<?, ?> field : ((Map<?, ?>) tree).entrySet()) {
+                String key = String.valueOf(field.getKey());
+                if (key.equalsIgnoreCase("Status") && field.getValue() instanceof String) {
+                    statusText = (String) field.getValue();
+                } else if (key.equalsIgnoreCase("Output") && field.getValue() instanceof String) {
+                    output = (String) field.getValue();
                 }
             }
         }

@@ -8,6 +8,7 @@ import dev.reconnect.consul.emulator.catalog.Catalog;
 import dev.reconnect.consul.emulator.catalog.Indexed;
 import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
 import dev.reconnect.consul.emulator.checks.DaemonThreads;
+import dev.reconnect.consul.emulator.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -58,14 +59,14 @@ public final class ApiServer implements AutoCloseable {
      * @throws java.net.BindException when the port is taken
      */
     public static ApiServer start(Agent agent, Json json, InetSocketAddress address) throws IOException {
-        ApiServer api;
-        try {
-            api = new ApiServer(agent, json, address);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        }
+        ApiServer api = new ApiServer(agent, json, address);
         api.server.start();
         return api;
+    }
+
+    /** Lets tests in this package add endpoints, e.g. one that fails, to see how failures are answered. */
+    Router router() {
+        return router;
     }
 
     public int port() {
@@ -80,6 +81,9 @@ public final class ApiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
+        // Tokens are accepted and ignored (a dev agent has ACLs off); the debug log says whether one came.
+        LOG.log(Level.DEBUG, () -> method + " " + exchange.getRequestURI()
+                + (exchange.getRequestHeaders().containsKey("X-Consul-Token") ? " (with X-Consul-Token)" : ""));
         try {
             route(exchange, new ApiRequest(exchange));
         } catch (RequestRejectedException e) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** {@code ?index=} and {@code ?wait=} of a blocking query, read with Consul's rules and Consul's errors. */
-record BlockingParams(long index, Duration wait) {
+record BlockingParams(long index, Duration requestedWait) {
 
     static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
     static final Duration MAX_WAIT = Duration.ofMinutes(10);
@@ -47,8 +47,8 @@ record BlockingParams(long index, Duration wait) {
 
     /** The wait, defaulted and capped as Consul does, plus up to 1/16 of it as jitter against herds. */
     Duration timeoutWithJitter() {
-        Duration base = wait == null || wait.isZero() || wait.isNegative() ? DEFAULT_WAIT
-                : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+        Duration base = requestedWait == null || requestedWait.isZero() || requestedWait.isNegative() ? DEFAULT_WAIT
+                : requestedWait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : requestedWait;
         long jitterBound = base.toNanos() / 16;
         long jitter = jitterBound > 0 ? ThreadLocalRandom.current().nextLong(jitterBound) : 0;
         return base.plusNanos(jitter);

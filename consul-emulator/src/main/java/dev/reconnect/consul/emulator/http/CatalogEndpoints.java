@@ -4,6 +4,7 @@ import dev.reconnect.consul.emulator.catalog.Catalog;
 import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
 import dev.reconnect.consul.emulator.catalog.ServiceInstance;
 import dev.reconnect.consul.emulator.catalog.WatchKeys;
+import dev.reconnect.consul.emulator.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.reconnect.consul.emulator.registration;
 
 import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
+import dev.reconnect.consul.emulator.json.Json;
 import dev.reconnect.consul.emulator.time.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Typed access to one JSON object of a request body. Consul decodes bodies case-insensitively and
@@ -20,13 +20,13 @@ import tools.jackson.databind.JsonNode;
 final class JsonFields {
 
     private final String path;
-    private final Map<String, JsonNode> fields = new HashMap<>();
+    private final Map<String, Object> fields = new HashMap<>();
 
-    JsonFields(String path, JsonNode object) {
+    JsonFields(String path, Map<?, ?> object) {
         this.path = path;
-        object.forEachEntry((key, value) -> {
-            if (!value.isNull()) {
-                fields.put(normalise(key), value);
+        object.forEach((key, value) -> {
+            if (value != null) {
+                fields.put(normalise(String.valueOf(key)), value);
             }
         });
     }
@@ -35,187 +35,193 @@ final class JsonFields {
         return key.replace("_", "").toLowerCase(Locale.ROOT);
     }
 
-    boolean has(String name) {
-        return fields.containsKey(normalise(name));
-    }
-
-    JsonNode node(String name) {
+    Object value(String name) {
         return fields.get(normalise(name));
     }
 
     String string(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return null;
         }
-        if (!value.isString()) {
+        if (!(value instanceof String)) {
             throw decodeFailed(name, "expected a string");
         }
-        return value.stringValue();
+        return (String) value;
     }
 
-    /** True for a field that is absent, null, "", [], {} or false: what Go's zero value would be. */
+    /** True for a field that is absent, null, "", [], {}, false or 0: what Go's zero value would be. */
     boolean isZero(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return true;
         }
-        if (value.isString()) {
-            return value.stringValue().isEmpty();
+        if (value instanceof String) {
+            return ((String) value).isEmpty();
         }
-        if (value.isArray() || value.isObject()) {
-            return value.isEmpty();
+        if (value instanceof List) {
+            return ((List<?>) value).isEmpty();
         }
-        if (value.isBoolean()) {
-            return !value.booleanValue();
+        if (value instanceof Map) {
+            return ((Map<?, ?>) value).isEmpty();
         }
-        if (value.isNumber()) {
-            return value.doubleValue() == 0;
+        if (value instanceof Boolean) {
+            return !((Boolean) value);
+        }
+        if (value instanceof Number) {
+            return ((Number) value).doubleValue() == 0;
         }
         return false;
     }
 
     Integer integer(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+        if (!Json.isIntegral(value)) {
             throw decodeFailed(name, "expected an integer");
         }
-        return value.intValue();
+        long number = ((Number) value).longValue();
+        if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE || !(value instanceof Integer
+                || value instanceof Long)) {
+            throw decodeFailed(name, "number out of range");
+        }
+        return (int) number;
     }
 
     Boolean bool(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return null;
         }
-        if (!value.isBoolean()) {
+        if (!(value instanceof Boolean)) {
             throw decodeFailed(name, "expected true or false");
         }
-        return value.booleanValue();
+        return (Boolean) value;
     }
 
     List<String> strings(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return List.of();
         }
-        if (!value.isArray()) {
+        if (!(value instanceof List)) {
             throw decodeFailed(name, "expected an array of strings");
         }
         List<String> out = new ArrayList<>();
-        for (JsonNode element : value.values()) {
-            if (!element.isString()) {
+        for (Object element : (List<?>) value) {
+            if (!(element instanceof String)) {
                 throw decodeFailed(name, "expected an array of strings");
             }
-            out.add(element.stringValue());
+            out.add((String) element);
         }
         return out;
     }
 
     Map<String, String> stringMap(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return Map.of();
         }
-        if (!value.isObject()) {
+        if (!(value instanceof Map)) {
             throw decodeFailed(name, "expected an object of strings");
         }
         Map<String, String> out = new LinkedHashMap<>();
-        value.forEachEntry((key, element) -> {
-            if (element.isNull()) {
-                out.put(key, "");
-            } else if (element.isString()) {
-                out.put(key, element.stringValue());
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            Object element = entry.getValue();
+            if (element == null) {
+                out.put(String.valueOf(entry.getKey()), "");
+            } else if (element instanceof String) {
+                out.put(String.valueOf(entry.getKey()), (String) element);
             } else {
-                throw decodeFailed(name + "." + key, "expected a string");
+                throw decodeFailed(name + "." + entry.getKey(), "expected a string");
             }
-        });
+        }
         return out;
     }
 
     /** Header-style maps: {"Accept": ["a", "b"]}. A bare string is taken as a one-element list. */
     Map<String, List<String>> stringListMap(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return Map.of();
         }
-        if (!value.isObject()) {
+        if (!(value instanceof Map)) {
             throw decodeFailed(name, "expected an object of string arrays");
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
-        value.forEachEntry((key, element) -> {
-            if (element.isNull()) {
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            Object element = entry.getValue();
+            if (element == null) {
                 out.put(key, List.of());
-            } else if (element.isString()) {
-                out.put(key, List.of(element.stringValue()));
-            } else if (element.isArray()) {
+            } else if (element instanceof String) {
+                out.put(key, List.of((String) element));
+            } else if (element instanceof List) {
                 List<String> list = new ArrayList<>();
-                for (JsonNode item : element.values()) {
-                    if (!item.isString()) {
+                for (Object item : (List<?>) element) {
+                    if (!(item instanceof String)) {
                         throw decodeFailed(name + "." + key, "expected an array of strings");
                     }
-                    list.add(item.stringValue());
+                    list.add((String) item);
                 }
                 out.put(key, list);
             } else {
                 throw decodeFailed(name + "." + key, "expected an array of strings");
             }
-        });
+        }
         return out;
     }
 
     /** Go durations arrive as strings ("10s") or, from Go clients, as integer nanoseconds. */
     Duration duration(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return null;
         }
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return Duration.ofNanos(value.longValue());
+        if (value instanceof Integer || value instanceof Long) {
+            return Duration.ofNanos(((Number) value).longValue());
         }
-        if (value.isString()) {
-            if (value.stringValue().isEmpty()) {
+        if (value instanceof String) {
+            String text = (String) value;
+            if (text.isEmpty()) {
                 return null;
             }
-            return GoDuration.parse(value.stringValue())
-                    .orElseThrow(() -> decodeFailed(name, "invalid duration \"" + value.stringValue() + "\""));
+            return GoDuration.parse(text)
+                    .orElseThrow(() -> decodeFailed(name, "invalid duration \"" + text + "\""));
         }
         throw decodeFailed(name, "expected a duration such as \"10s\"");
     }
 
     JsonFields object(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return null;
         }
-        if (!value.isObject()) {
+        if (!(value instanceof Map)) {
             throw decodeFailed(name, "expected an object");
         }
-        return new JsonFields(qualified(name), value);
+        return new JsonFields(qualified(name), (Map<?, ?>) value);
     }
 
     List<JsonFields> objects(String name) {
-        JsonNode value = node(name);
+        Object value = value(name);
         if (value == null) {
             return List.of();
         }
-        if (!value.isArray()) {
+        if (!(value instanceof List)) {
             throw decodeFailed(name, "expected an array of objects");
         }
         List<JsonFields> out = new ArrayList<>();
         int i = 0;
-        for (JsonNode element : value.values()) {
-            if (element.isNull()) {
-                i++;
-                continue;
+        for (Object element : (List<?>) value) {
+            if (element != null) {
+                if (!(element instanceof Map)) {
+                    throw decodeFailed(name + "[" + i + "]", "expected an object");
+                }
+                out.add(new JsonFields(qualified(name) + "[" + i + "]", (Map<?, ?>) element));
             }
-            if (!element.isObject()) {
-                throw decodeFailed(name + "[" + i + "]", "expected an object");
-            }
-            out.add(new JsonFields(qualified(name) + "[" + i + "]", element));
             i++;
         }
         return out;

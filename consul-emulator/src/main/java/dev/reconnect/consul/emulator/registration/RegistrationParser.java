@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
+import dev.reconnect.consul.emulator.json.Json;
 
 /**
  * Turns a {@code PUT /v1/agent/service/register} body into a {@link ServiceRegistration}, refusing
@@ -25,10 +23,10 @@ public final class RegistrationParser {
 
     private static final Set<String> ANY_ADDRESSES = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
 
-    private final ObjectMapper mapper;
+    private final Json json;
 
-    public RegistrationParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public RegistrationParser(Json json) {
+        this.json = json;
     }
 
     public ServiceRegistration parse(byte[] body) {
@@ -64,23 +62,17 @@ public final class RegistrationParser {
                 meta, enableTagOverride != null && enableTagOverride, weights, checks);
     }
 
-    private JsonNode readObject(byte[] body) {
-        if (body.length == 0) {
-            throw RequestRejectedException.badRequest("Request decode failed: EOF");
-        }
-        JsonNode tree;
+    private Map<?, ?> readObject(byte[] body) {
+        Object tree;
         try {
-            tree = mapper.readTree(body);
-        } catch (JacksonException e) {
-            throw RequestRejectedException.badRequest("Request decode failed: " + firstLine(e.getOriginalMessage()));
+            tree = json.read(body);
+        } catch (Json.MalformedJsonException e) {
+            throw RequestRejectedException.badRequest("Request decode failed: " + e.getMessage());
         }
-        if (tree == null || tree.isMissingNode()) {
-            throw RequestRejectedException.badRequest("Request decode failed: EOF");
-        }
-        if (!tree.isObject()) {
+        if (!(tree instanceof Map)) {
             throw RequestRejectedException.badRequest("Request decode failed: expected a JSON object");
         }
-        return tree;
+        return (Map<?, ?>) tree;
     }
 
     private static Weights parseWeights(JsonFields weights) {
@@ -181,13 +173,5 @@ public final class RegistrationParser {
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed JSON";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

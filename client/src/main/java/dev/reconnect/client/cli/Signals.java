@@ -1,0 +1,41 @@
+package dev.reconnect.client.cli;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/**
+ * Turns SIGINT and SIGTERM into a call, so that the CLI can clean up, print its final line and exit
+ * with its own code instead of the JVM's 130/143. Uses {@code sun.misc.Signal} (module
+ * jdk.unsupported) by reflection; where that is missing, falls back to a shutdown hook.
+ */
+final class Signals {
+    private Signals() {}
+
+    static void onTermination(Runnable action) {
+        if (!install(action)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(action, "cli-shutdown"));
+        }
+    }
+
+    private static boolean install(Runnable action) {
+        try {
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            Constructor<?> newSignal = signalClass.getConstructor(String.class);
+            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+            Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("handle")) {
+                            action.run();
+                        }
+                        return null;
+                    });
+            handle.invoke(null, newSignal.newInstance("INT"), handler);
+            handle.invoke(null, newSignal.newInstance("TERM"), handler);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+}

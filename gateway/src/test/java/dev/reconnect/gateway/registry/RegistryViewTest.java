@@ -1,0 +1,170 @@
+package dev.reconnect.gateway.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reconnect.protocol.readiness.Readiness;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RegistryViewTest {
+    private final MutableClock clock = new MutableClock();
+    private final RegistryView view = new RegistryView(
+            new RegistryProperties(List.of("ws-service", "api-service"), Duration.ofSeconds(10),
+                    Duration.ofMillis(500), Duration.ofSeconds(10)), clock);
+
+    private static final Instance WS_1 = new Instance("ws-service-8082", "127.0.0.1", 8082, 10);
+    private static final Instance WS_2 = new Instance("ws-service-8092", "127.0.0.1", 8092, 11);
+    private static final Instance API = new Instance("api-service-8081", "127.0.0.1", 8081, 12);
+
+    @Test
+    void notReadyUntilEveryRequiredServiceHasAPassingInstance() {
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.readiness().registry()).isEqualTo(Readiness.REGISTRY_UNAVAILABLE);
+
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of());
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.readiness().services())
+                .containsExactly(new Readiness.ServiceReadiness("ws-service", "unavailable", 0),
+                        new Readiness.ServiceReadiness("api-service", "passing", 1));
+
+        view.update("ws-service", List.of(WS_1));
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.readiness().registry()).isEqualTo(Readiness.REGISTRY_UP);
+    }
+
+    @Test
+    void theIndexMovesOnlyWhenTheAnswerChanges() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long index = view.readiness().index();
+
+        view.update("ws-service", List.of(new Instance("ws-service-8082", "127.0.0.1", 8082, 99)));
+        assertThat(view.readiness().index()).isEqualTo(index);
+
+        view.update("ws-service", List.of(WS_1, WS_2));
+        assertThat(view.readiness().index()).isGreaterThan(index);
+    }
+
+    @Test
+    void aLongPollCompletesOnTheNextChangeAndAtOnceForAnOldIndex() {
+        view.update("api-service", List.of(API));
+        long index = view.readiness().index();
+
+        CompletableFuture<Readiness> waiting = view.nextReadiness(index);
+        assertThat(waiting).isNotDone();
+        assertThat(view.nextReadiness(index - 1)).isCompleted();
+
+        view.update("ws-service", List.of(WS_1));
+        assertThat(waiting).isCompleted();
+        assertThat(waiting.join().ready()).isTrue();
+    }
+
+    @Test
+    void anUnreachableRegistryKeepsTheLastInstancesForRoutingButSaysStaleAndNotReady() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+
+        view.unreachable("ws-service", "connection refused");
+
+        Readiness readiness = view.readiness();
+        assertThat(readiness.ready()).isFalse();
+        assertThat(readiness.stale()).isTrue();
+        assertThat(readiness.registry()).isEqualTo(Readiness.REGISTRY_UNAVAILABLE);
+        assertThat(readiness.services().get(0).passing()).isEqualTo(1);
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+    }
+
+    @Test
+    void aSuspectInstanceIsNeitherRoutedToNorCountedUntilTheRegistryReportsOnIt() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1, WS_2));
+
+        view.suspect("127.0.0.1:8082", "its WebSocket ended without a close frame");
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
+        assertThat(view.readiness().services().get(0).passing()).isEqualTo(1);
+
+        view.update("ws-service", List.of(WS_1, WS_2)); // nothing new about WS_1
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
+
+        Instance checkedAgain = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), 50);
+        view.update("ws-service", List.of(checkedAgain, WS_2));
+        assertThat(view.routableInstances("ws-service")).containsExactly(checkedAgain, WS_2);
+    }
+
+    @Test
+    void theOnlyInstanceTurningSuspectMakesReadinessNotReadyAtOnce() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        CompletableFuture<Readiness> waiting = view.nextReadiness(view.readiness().index());
+
+        view.suspect("127.0.0.1:8082", "gone");
+
+        assertThat(waiting).isCompleted();
+        assertThat(waiting.join().ready()).isFalse();
+    }
+
+    @Test
+    void suspicionExpiresAfterTheTimeout() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        view.suspect("127.0.0.1:8082", "gone");
+        assertThat(view.readiness().ready()).isFalse();
+
+        clock.advance(Duration.ofSeconds(11));
+
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+    }
+
+    @Test
+    void anInstanceThatLeftAndCameBackIsNoLongerSuspect() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        view.suspect("127.0.0.1:8082", "gone");
+
+        view.update("ws-service", List.of());
+        view.update("ws-service", List.of(WS_1));
+
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+    }
+
+    @Test
+    void anUnknownAddressIsIgnored() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long index = view.readiness().index();
+
+        view.suspect("10.0.0.1:1", "who?");
+
+        assertThat(view.readiness().index()).isEqualTo(index);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

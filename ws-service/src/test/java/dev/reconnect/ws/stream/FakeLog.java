@@ -1,0 +1,70 @@
+package dev.reconnect.ws.stream;
+
+import static org.mockito.Mockito.mock;
+
+import dev.reconnect.protocol.log.LogEntry;
+import dev.reconnect.protocol.log.LogPage;
+import dev.reconnect.protocol.log.PublishResult;
+import dev.reconnect.ws.WsProperties;
+import dev.reconnect.ws.log.LogClient;
+import dev.reconnect.ws.log.LogUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+/** An in-memory message log standing in for api-service, with a real long-poll. */
+class FakeLog extends LogClient {
+    private final List<LogEntry> entries = new ArrayList<>();
+    private final Map<String, Long> keys = new HashMap<>();
+    private volatile boolean available = true;
+
+    FakeLog() {
+        super(mock(DiscoveryClient.class), new WsProperties(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), "api-service"));
+    }
+
+    synchronized void append(String body) {
+        entries.add(new LogEntry(entries.size() + 1, body, System.currentTimeMillis()));
+        notifyAll();
+    }
+
+    void available(boolean available) {
+        this.available = available;
+    }
+
+    @Override
+    public synchronized LogPage read(long after, int limit, Duration wait) {
+        requireAvailable();
+        long deadline = System.currentTimeMillis() + wait.toMillis();
+        while (entries.size() <= after && System.currentTimeMillis() < deadline) {
+            try {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogUnavailableException("interrupted", e);
+            }
+        }
+        List<LogEntry> page = entries.stream().filter(e -> e.seq() > after).limit(limit).toList();
+        return new LogPage(page, entries.size());
+    }
+
+    @Override
+    public synchronized PublishResult publish(String key, String body) {
+        requireAvailable();
+        Long existing = keys.get(key);
+        if (existing != null) {
+            return new PublishResult(key, existing, true);
+        }
+        append(body);
+        keys.put(key, (long) entries.size());
+        return new PublishResult(key, entries.size(), false);
+    }
+
+    private void requireAvailable() {
+        if (!available) {
+            throw new LogUnavailableException("api-service cannot be reached (test)", null);
+        }
+    }
+}
