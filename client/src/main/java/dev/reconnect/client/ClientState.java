@@ -44,7 +44,7 @@ public enum ClientState {
     private Set<ClientState> allowedNext() {
         switch (this) {
             case NEW:
-                return EnumSet.of(WAITING_FOR_READINESS, CLOSED);
+                return EnumSet.of(WAITING_FOR_READINESS, CLOSED, FAILED);
             case WAITING_FOR_READINESS:
                 return EnumSet.of(CONNECTING, BACKING_OFF, CLOSED, FAILED);
             case CONNECTING:

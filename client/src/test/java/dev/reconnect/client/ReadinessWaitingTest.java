@@ -100,12 +100,12 @@ class ReadinessWaitingTest {
 
         h.readiness.last().answer(FakeReadiness.notReady(42));
         h.advance(h.scheduler.nextTimer().orElseThrow());
-        assertThat(h.readiness.last().uri.getQuery()).isEqualTo("index=42&wait=30s");
+        assertThat(h.readiness.last().uri.getQuery()).isEqualTo("index=42&wait=30000ms");
         assertThat(h.readiness.last().timeout).isGreaterThan(Duration.ofSeconds(30));
 
         h.readiness.last().answer(FakeReadiness.notReady(43));
         h.advance(h.scheduler.nextTimer().orElseThrow());
-        assertThat(h.readiness.last().uri.getQuery()).isEqualTo("index=43&wait=30s");
+        assertThat(h.readiness.last().uri.getQuery()).isEqualTo("index=43&wait=30000ms");
 
         h.readiness.last().answer(HttpAnswer.of(502, "<html>bad gateway</html>"));
         h.advance(h.scheduler.nextTimer().orElseThrow());

@@ -39,6 +39,7 @@ public final class ClientCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLogging();
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -47,6 +48,24 @@ public final class ClientCli implements Runnable {
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Everything the library logs is also printed as an event on stdout, so the JDK log goes quiet
+     * except for real errors; {@code -Dclient.log=INFO} (or FINE, WARNING, …) brings it back.
+     */
+    private static void quietLogging() {
+        java.util.logging.Level level;
+        try {
+            level = java.util.logging.Level.parse(System.getProperty("client.log", "SEVERE"));
+        } catch (IllegalArgumentException e) {
+            level = java.util.logging.Level.SEVERE;
+        }
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(level);
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            handler.setLevel(level);
+        }
     }
 
     /** Runs the CLI in-process and returns its exit code (for tests and embedding). */

@@ -13,12 +13,14 @@ final class Signals {
     private Signals() {}
 
     static void onTermination(Runnable action) {
-        if (!install(action)) {
+        boolean interrupt = install("INT", action);
+        boolean terminate = install("TERM", action);
+        if (!interrupt || !terminate) {
             Runtime.getRuntime().addShutdownHook(new Thread(action, "cli-shutdown"));
         }
     }
 
-    private static boolean install(Runnable action) {
+    private static boolean install(String name, Runnable action) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -31,8 +33,7 @@ final class Signals {
                         }
                         return null;
                     });
-            handle.invoke(null, newSignal.newInstance("INT"), handler);
-            handle.invoke(null, newSignal.newInstance("TERM"), handler);
+            handle.invoke(null, newSignal.newInstance(name), handler);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return false;

@@ -126,6 +126,18 @@ class ClientCliTest {
         assertThat(stats.get(0).path("waiting").asInt()).isEqualTo(3);
     }
 
+    @Test
+    void aClientThatGivesUpEndsListenWithExitCode1() throws IOException {
+        int port = closedPort();
+        CliRun run = CliRun.run("listen", "--gateway", "http://127.0.0.1:" + port, "--give-up-attempts", "2",
+                "--backoff-initial", "50ms", "--backoff-max", "100ms", "--duration", "30s");
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.CLIENT_FAILED);
+        assertThat(run.out).contains("client-1 WAITING_FOR_READINESS -> FAILED (gave up after 2 failed attempts "
+                + "(last: gateway unreachable (connection refused)))");
+        assertThat(run.outLines().get(run.outLines().size() - 1)).contains("final: 1 client, connected 0, waiting 0, failed 1");
+    }
+
     static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -2,6 +2,7 @@ package dev.reconnect.client.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.reconnect.protocol.Durations;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -60,8 +62,8 @@ final class TestReadinessServer {
             if (query.containsKey(Readiness.PARAM_INDEX)) {
                 longPolls.incrementAndGet();
                 long seen = Long.parseLong(query.get(Readiness.PARAM_INDEX));
-                String wait = query.getOrDefault(Readiness.PARAM_WAIT, "0s");
-                long deadline = System.currentTimeMillis() + 1000L * Long.parseLong(wait.replace("s", ""));
+                Duration wait = Durations.parse("wait", query.getOrDefault(Readiness.PARAM_WAIT, "30s"));
+                long deadline = System.currentTimeMillis() + wait.toMillis();
                 try {
                     while (index == seen && System.currentTimeMillis() < deadline) {
                         wait(Math.max(1, deadline - System.currentTimeMillis()));

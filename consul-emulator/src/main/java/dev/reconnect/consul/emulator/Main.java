@@ -44,7 +44,6 @@ public final class Main {
             out.flush();
             return 0;
         }
-        logTo(out);
         ConsulEmulator emulator;
         try {
             emulator = ConsulEmulator.start(parsed.config());
@@ -55,6 +54,7 @@ public final class Main {
             err.println("consul-emulator: could not start: " + e);
             return 1;
         }
+        logTo(out);
         EmulatorConfig config = parsed.config();
         out.println("consul-emulator listening on " + emulator.baseUri() + " (reaper every "
                 + GoDuration.formatShort(config.reaperInterval()) + ", deregister-after minimum "

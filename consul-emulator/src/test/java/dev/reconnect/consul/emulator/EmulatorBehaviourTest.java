@@ -182,7 +182,7 @@ class EmulatorBehaviourTest {
             pauses.add(Duration.ofNanos(health.hits("/" + ids.get(i)).get(0).nanoTime() - registeredAt.get(i)));
             consul.put("/v1/agent/service/deregister/" + ids.get(i));
         }
-        assertThat(pauses).allSatisfy(pause -> assertThat(pause).isLessThan(Duration.ofMillis(2500)));
+        assertThat(pauses).allSatisfy(pause -> assertThat(pause).isLessThan(Duration.ofMillis(3000)));
         // Six uniform pauses in [0, 2s) all under 200 ms would happen once in a million runs.
         assertThat(pauses).anySatisfy(pause -> assertThat(pause).isGreaterThan(Duration.ofMillis(200)));
     }
@@ -199,7 +199,7 @@ class EmulatorBehaviourTest {
         health.respondSlowly(path, 200, Duration.ofSeconds(5));
         long started = System.nanoTime();
         awaitStatus(id, "critical");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertThat(agentCheck(id).get("Output").stringValue()).isEqualTo("Get \"" + url(path)
                 + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
         consul.put("/v1/agent/service/deregister/" + id);

@@ -73,7 +73,7 @@ public final class HumanListenOutput implements ListenOutput {
             case HEARTBEAT_TIMEOUT:
                 return; // the state line that follows gives the reason
             default:
-                line(problem.at(), problem.client() + " " + problem.kind().name().toLowerCase().replace('_', ' ')
+                line(problem.at(), problem.client() + " " + problem.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + ": " + problem.message());
         }
     }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -172,42 +171,14 @@ public final class Catalog {
                 }
             }
 
-            Map<String, CheckDefinition> definitions = new LinkedHashMap<>();
-            List<CheckDefinition> defs = registration.checks();
-            for (int i = 0; i < defs.size(); i++) {
-                CheckDefinition def = defs.get(i);
-                String checkId = def.checkId() != null ? def.checkId()
-                        : "service:" + stored.id() + (defs.size() > 1 ? ":" + (i + 1) : "");
-                definitions.put(checkId, def);
-            }
-
+            Map<String, CheckDefinition> definitions = checkIds(stored, registration.checks());
             Map<String, CheckEntry> newEntries = new LinkedHashMap<>();
             boolean checksChanged = false;
-            for (Map.Entry<String, CheckDefinition> e : definitions.entrySet()) {
-                String checkId = e.getKey();
-                CheckDefinition def = e.getValue();
-                CheckEntry old = checks.get(checkId);
-                // Consul carries the old status and output over to a re-registered check.
-                CheckStatus status = old != null ? old.check().status()
-                        : def.initialStatus() != null ? def.initialStatus() : CheckStatus.CRITICAL;
-                String output = old != null ? old.check().output() : "";
-                long criticalSince = old != null ? old.criticalSinceNanos()
-                        : status == CheckStatus.CRITICAL ? now : -1;
-                HealthCheck fresh = new HealthCheck(node.name(), checkId,
-                        def.name() != null ? def.name() : "Service '" + stored.name() + "' check",
-                        status, def.notes(), output, stored.id(), stored.name(), stored.tags(), def.kind().wire(),
-                        def.effectiveInterval() == null ? "" : GoDuration.format(def.effectiveInterval()),
-                        def.timeout() == null ? "" : GoDuration.format(def.timeout()),
-                        idx, idx);
-                if (old != null && old.check().sameDefinitionAs(fresh)) {
-                    fresh = old.check();
-                } else {
-                    checksChanged = true;
-                    if (old != null) {
-                        fresh = fresh.withIndexes(old.check().createIndex(), idx);
-                    }
-                }
-                newEntries.put(checkId, new CheckEntry(fresh, def, criticalSince));
+            for (Map.Entry<String, CheckDefinition> definition : definitions.entrySet()) {
+                CheckEntry old = checks.get(definition.getKey());
+                CheckEntry fresh = checkEntry(definition.getKey(), definition.getValue(), stored, old, idx, now);
+                checksChanged |= old == null || fresh.check() != old.check();
+                newEntries.put(definition.getKey(), fresh);
             }
             List<String> removed = new ArrayList<>();
             for (CheckEntry entry : checks.values()) {
@@ -246,6 +217,41 @@ public final class Catalog {
         logLines.forEach(line -> LOG.log(Level.INFO, line));
         notifyListeners(changedKeys);
         return outcome;
+    }
+
+    /** Consul's check IDs: "service:<id>" for one check, "service:<id>:<n>" (from 1) for several. */
+    private static Map<String, CheckDefinition> checkIds(ServiceInstance service, List<CheckDefinition> defs) {
+        Map<String, CheckDefinition> out = new LinkedHashMap<>();
+        for (int i = 0; i < defs.size(); i++) {
+            CheckDefinition def = defs.get(i);
+            String checkId = def.checkId() != null ? def.checkId()
+                    : "service:" + service.id() + (defs.size() > 1 ? ":" + (i + 1) : "");
+            out.put(checkId, def);
+        }
+        return out;
+    }
+
+    /**
+     * The stored form of a registered check. A check that existed keeps its status, output and
+     * critical-since time, as Consul carries them over; its record is reused untouched when the
+     * definition did not change, so its ModifyIndex (and watchers) stay put.
+     */
+    private CheckEntry checkEntry(String checkId, CheckDefinition def, ServiceInstance service, CheckEntry old,
+            long idx, long now) {
+        CheckStatus status = old != null ? old.check().status()
+                : def.initialStatus() != null ? def.initialStatus() : CheckStatus.CRITICAL;
+        String output = old != null ? old.check().output() : "";
+        long criticalSince = old != null ? old.criticalSinceNanos() : status == CheckStatus.CRITICAL ? now : -1;
+        HealthCheck fresh = new HealthCheck(node.name(), checkId,
+                def.name() != null ? def.name() : "Service '" + service.name() + "' check",
+                status, def.notes(), output, service.id(), service.name(), service.tags(), def.kind().wire(),
+                def.effectiveInterval() == null ? "" : GoDuration.format(def.effectiveInterval()),
+                def.timeout() == null ? "" : GoDuration.format(def.timeout()),
+                old != null ? old.check().createIndex() : idx, idx);
+        if (old != null && old.check().sameDefinitionAs(fresh)) {
+            fresh = old.check();
+        }
+        return new CheckEntry(fresh, def, criticalSince);
     }
 
     /**
@@ -350,17 +356,6 @@ public final class Catalog {
         }
     }
 
-    public void requireService(String serviceId) {
-        lock.readLock().lock();
-        try {
-            if (!services.containsKey(serviceId)) {
-                throw unknownService(serviceId);
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     /** Maintenance mode is a critical check of its own, exactly as Consul models it. */
     public void maintenance(String serviceId, boolean enable, String reason) {
         Set<String> changedKeys = new LinkedHashSet<>();
@@ -423,17 +418,6 @@ public final class Catalog {
             lock.readLock().unlock();
         }
         return out;
-    }
-
-    /** The definition a check was registered with, if it is still registered. */
-    public Optional<CheckDefinition> definition(String checkId) {
-        lock.readLock().lock();
-        try {
-            CheckEntry entry = checks.get(checkId);
-            return entry == null ? Optional.empty() : Optional.ofNullable(entry.definition());
-        } finally {
-            lock.readLock().unlock();
-        }
     }
 
     private void commit(long idx, Set<String> changedKeys) {

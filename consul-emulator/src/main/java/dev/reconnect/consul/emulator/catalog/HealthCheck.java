@@ -68,9 +68,4 @@ public record HealthCheck(
         return new HealthCheck(node, checkId, name, status, notes, output, serviceId, newServiceName, newTags,
                 type, interval, timeout, createIndex, newModifyIndex);
     }
-
-    public HealthCheck withIndexes(long create, long modify) {
-        return new HealthCheck(node, checkId, name, status, notes, output, serviceId, serviceName, serviceTags,
-                type, interval, timeout, create, modify);
-    }
 }

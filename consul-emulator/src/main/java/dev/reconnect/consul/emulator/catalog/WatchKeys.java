@@ -29,11 +29,11 @@ public final class WatchKeys {
         return HEALTH_SERVICE + name;
     }
 
-    /** The key whose index stands in for a result nothing has touched yet (a service never registered). */
+    /**
+     * The key whose index stands in for a result nothing has touched yet, such as a service name
+     * never registered: like Consul, which reports the services table's index for an empty result.
+     */
     static String fallbackFor(String key) {
-        if (key.startsWith(CATALOG_SERVICE) || key.startsWith(HEALTH_SERVICE)) {
-            return SERVICES;
-        }
         return SERVICES;
     }
 }

@@ -31,14 +31,6 @@ public final class ApiRequest {
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     }
 
-    /** For tests of endpoint logic without a socket. */
-    ApiRequest(String method, String path, String rawQuery) {
-        this.exchange = null;
-        this.method = method;
-        this.path = path;
-        this.query = parseQuery(rawQuery);
-    }
-
     public String method() {
         return method;
     }

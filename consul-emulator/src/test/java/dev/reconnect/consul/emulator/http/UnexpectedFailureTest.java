@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.consul.emulator.agent.Agent;
 import dev.reconnect.consul.emulator.catalog.Catalog;
+import dev.reconnect.consul.emulator.json.Json;
 import dev.reconnect.consul.emulator.support.ConsulHttp;
 import dev.reconnect.consul.emulator.support.LogCapture;
 import java.net.InetAddress;

@@ -13,11 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tools.jackson.databind.json.JsonMapper;
+import dev.reconnect.consul.emulator.json.Json;
 
 class RegistrationParserTest {
 
-    private final RegistrationParser parser = new RegistrationParser(JsonMapper.builder().build());
+    private final RegistrationParser parser = new RegistrationParser(new Json());
 
     private ServiceRegistration parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8));
