@@ -265,7 +265,10 @@ final class ClientEngine {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> name + " readiness: " + result.detail());
-        Duration took = Duration.between(sentAt, clock.instant());
+        // Only a long-poll the gateway answered (it held the request on purpose) counts as time
+        // already waited; after an error or a timeout the backoff starts from the failure.
+        Duration took = query.longPoll() && result.readiness() != null
+                ? Duration.between(sentAt, clock.instant()) : Duration.ZERO;
         long delay = backoff.onError(new HintedFailure(result.detail(), result.retryAfter(), took));
         if (delay < 0) {
             emitReadinessCheck(result, query.longPoll(), Optional.empty());

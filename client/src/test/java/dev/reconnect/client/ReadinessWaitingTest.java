@@ -139,6 +139,18 @@ class ReadinessWaitingTest {
     }
 
     @Test
+    void aRequestThatTimedOutIsNotCreditedAgainstTheBackoff() {
+        Harness h = new Harness(c -> c, Harness.alwaysMax()).start();
+        for (int i = 0; i < 3; i++) { // ceilings 100, 200, 400 ms
+            h.advance(Duration.ofSeconds(5)); // a hung gateway: the request times out after 5 s
+            h.readiness.last().future.completeExceptionally(new java.net.http.HttpTimeoutException("request timed out"));
+            h.advance(h.scheduler.nextTimer().orElseThrow());
+        }
+        assertThat(h.checks).extracting(c -> c.nextTry().orElseThrow().toMillis()).containsExactly(100L, 200L, 400L);
+        assertThat(h.checks.get(0).detail()).isEqualTo("gateway unreachable (timed out)");
+    }
+
+    @Test
     void garbageAnswersAreCountedAndRetriedNeverACrash() {
         Harness h = new Harness().start();
         List<HttpAnswer> answers = List.of(

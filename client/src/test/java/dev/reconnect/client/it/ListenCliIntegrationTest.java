@@ -64,7 +64,7 @@ class ListenCliIntegrationTest {
         readiness = new TestReadinessServer(true);
         server = TestWsServer.start(port, log, false, "ws-1");
         String[] base = {"listen", "--gateway", readiness.base().toString(), "--ws-uri", "ws://127.0.0.1:" + port + "/ws",
-                "--min-uptime", "1ms" /* every loss takes the stable path */, "--backoff-initial", "50ms", "--backoff-max", "300ms"};
+                "--min-uptime", "1ms" /* every loss takes the stable path */, "--backoff-initial", "50ms", "--backoff-max", "300ms", "--heartbeat-timeout", "5s"};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);

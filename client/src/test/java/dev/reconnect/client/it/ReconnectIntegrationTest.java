@@ -90,6 +90,7 @@ class ReconnectIntegrationTest {
                 .backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(500))
                 .minimumUptime(Duration.ofMillis(300))
                 .readinessWait(Duration.ofSeconds(5))
+                .heartbeatTimeout(Duration.ofSeconds(5)) // stalls on a busy CI box must not look like a dead link
                 .build();
         client = ReconnectingClient.builder("it-client", config)
                 .httpClient(http)
@@ -170,6 +171,7 @@ class ReconnectIntegrationTest {
                 .backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(300))
                 .circuitBreaker(3, Duration.ofSeconds(1))
                 .readinessWait(Duration.ofSeconds(5))
+                .heartbeatTimeout(Duration.ofSeconds(5)) // stalls on a busy CI box must not look like a dead link
                 .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         client = ReconnectingClient.builder("it-breaker", config)

@@ -206,6 +206,31 @@ class EmulatorBehaviourTest {
     }
 
     @Test
+    void hangingTargetsDoNotHoldUpOtherChecks() {
+        List<String> hanging = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = unique("hang");
+            hanging.add(id);
+            health.respondSlowly("/" + id, 200, Duration.ofSeconds(8));
+            // Default Timeout (10 s): a probe that blocked its thread would block the scheduler this long.
+            consul.register(obj("ID", id, "Name", id, "Check", obj("HTTP", url("/" + id), "Interval", "1s")));
+        }
+        String steady = unique("steady");
+        consul.register(obj("ID", steady, "Name", steady, "Check", obj("HTTP", url("/" + steady), "Interval", "1s")));
+
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
+                .until(() -> health.hits("/" + steady).size() >= 4);
+        List<HealthTarget.Hit> hits = health.hits("/" + steady);
+        for (int i = 1; i < hits.size(); i++) {
+            assertThat(Duration.ofNanos(hits.get(i).nanoTime() - hits.get(i - 1).nanoTime()))
+                    .as("steady check kept its 1 s rhythm").isLessThan(Duration.ofMillis(1800));
+        }
+        assertThat(hanging).allSatisfy(id -> assertThat(health.hits("/" + id)).hasSize(1));
+        hanging.forEach(id -> consul.put("/v1/agent/service/deregister/" + id));
+        consul.put("/v1/agent/service/deregister/" + steady);
+    }
+
+    @Test
     void outputsReadLikeGoForRefusedConnectionsAndStandardStatusText() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./demo.sh}: the whole system on this machine, a client waiting for readiness, a ws-service
@@ -68,8 +67,9 @@ public final class Demo {
             say("  the log:    curl '" + system.gateway().resolve("/api/messages?after=0&limit=5") + "'");
             say("  processes:  " + String.join(", ", system.running().stream().map(Object::toString).toList()));
             say("  logs:       " + system.logDir());
-            say("try kill -9 on a ws-service pid and watch the client wait for readiness; Ctrl-C stops everything");
-            new CountDownLatch(1).await();
+            say("try kill -9 (or kill) on the ws-service pid: the demo starts it again and the client comes back;"
+                    + " Ctrl-C stops everything");
+            superviseWs(run);
             return 0;
         } catch (LaunchException e) {
             System.out.println("demo: FAILED could-not-start " + oneLine(e.getMessage()));
@@ -82,6 +82,17 @@ public final class Demo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    /** Restarts any ws-service instance that exits, so a user can kill it again and again. */
+    private static void superviseWs(ScenarioRun run) throws InterruptedException {
+        while (true) {
+            for (int port : run.exitedWsPorts()) {
+                say("ws-service on :" + port + " has exited; starting it again (watch the client wait for readiness)");
+                run.startWs(port);
+            }
+            Thread.sleep(500);
         }
     }
 

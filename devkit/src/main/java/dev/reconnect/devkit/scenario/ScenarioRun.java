@@ -182,6 +182,11 @@ public final class ScenarioRun implements AutoCloseable {
                 .count();
     }
 
+    /** Ports of ws-service instances this run started that are no longer running (killed by a user, say). */
+    public List<Integer> exitedWsPorts() {
+        return wsInstances.entrySet().stream().filter(e -> !e.getValue().isAlive()).map(Map.Entry::getKey).toList();
+    }
+
     /** The running ws-service instances by port. */
     public Map<Integer, ManagedProcess> wsInstances() {
         return Map.copyOf(wsInstances);

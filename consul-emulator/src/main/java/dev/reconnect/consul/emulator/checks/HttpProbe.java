@@ -32,8 +32,10 @@ final class HttpProbe {
     private static final int MAX_BODY = 4 * 1024;
 
     private final HttpClient client;
+    private final Executor executor;
 
     HttpProbe(Executor executor) {
+        this.executor = executor;
         // HTTP/1.1 like Consul's Go client: no h2c upgrade dance with the target.
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -55,9 +57,10 @@ final class HttpProbe {
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 // The request timeout stops at the headers; this also bounds a body that never ends.
                 .orTimeout(timeout.toMillis() + 50, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> failure == null
+                // Results are recorded on the probe pool, never on the client's selector or timer thread.
+                .handleAsync((response, failure) -> failure == null
                         ? fromResponse(method, check.http(), response)
-                        : fromFailure(method, check.http(), failure));
+                        : fromFailure(method, check.http(), failure), executor);
     }
 
     private static HttpRequest buildRequest(CheckDefinition check, String method, Duration timeout) {

@@ -1,0 +1,198 @@
+package dev.reconnect.gateway.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.reconnect.consul.emulator.ConsulEmulator;
+import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.readiness.Readiness;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The gateway against consul-emulator: readiness from the live view, long-polling, bad query values,
+ * routing only to passing instances, and an unreachable registry.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReadinessAndRoutingTest {
+    private static final ConsulEmulator CONSUL = ConsulEmulator.start(EmulatorConfig.builder().port(0).build());
+    private static final HttpServer API_BACKEND = startBackend();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void registry(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.consul.host", () -> "127.0.0.1");
+        registry.add("spring.cloud.consul.port", CONSUL::port);
+        registry.add("spring.cloud.consul.discovery.register", () -> "false");
+        registry.add("registry.watch-wait", () -> "2s");
+        registry.add("registry.retry-delay", () -> "100ms");
+    }
+
+    @AfterAll
+    static void stop() {
+        API_BACKEND.stop(0);
+        CONSUL.close();
+    }
+
+    @BeforeEach
+    void servicesRegisteredWithTtlChecks() throws Exception {
+        register("ws-service", "ws-service-1", 1);
+        register("api-service", "api-service-1", API_BACKEND.getAddress().getPort());
+    }
+
+    @Test
+    @Order(1)
+    void notReadyIs503WithRetryAfterAndTheSameShapeNamingNoHostOrPort() throws Exception {
+        check("fail", "ws-service-1");
+        check("pass", "api-service-1");
+
+        HttpResponse<String> answer = await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness"),
+                r -> r.statusCode() == 503 && body(r).services().get(1).passing() == 1);
+
+        assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+        Readiness readiness = body(answer);
+        assertThat(readiness.ready()).isFalse();
+        assertThat(readiness.registry()).isEqualTo(Readiness.REGISTRY_UP);
+        assertThat(readiness.services()).extracting(Readiness.ServiceReadiness::name)
+                .containsExactly("ws-service", "api-service");
+        assertThat(readiness.services().get(0).status()).isEqualTo("unavailable");
+        assertThat(answer.body()).doesNotContain("127.0.0.1").doesNotContain(Integer.toString(API_BACKEND.getAddress().getPort()));
+    }
+
+    @Test
+    @Order(2)
+    void aLongPollReturnsWhenTheRegistrySaysPassingWithANewIndex() throws Exception {
+        check("fail", "ws-service-1");
+        check("pass", "api-service-1");
+        Readiness before = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")),
+                r -> !r.ready() && r.services().get(1).passing() == 1);
+
+        CompletableFuture<HttpResponse<String>> poll = HTTP.sendAsync(request("/readiness?index=" + before.index() + "&wait=20s"),
+                HttpResponse.BodyHandlers.ofString());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
+
+        check("pass", "ws-service-1");
+
+        HttpResponse<String> answer = poll.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(body(answer).ready()).isTrue();
+        assertThat(body(answer).index()).isGreaterThan(before.index());
+    }
+
+    @Test
+    @Order(3)
+    void unexpectedOrBadQueryValuesDoNoHarm() throws Exception {
+        check("pass", "ws-service-1");
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+
+        assertThat(get("/readiness?foo=bar&ready=false&%00=x").statusCode()).isEqualTo(200);
+        assertThat(get("/readiness?wait=10s").statusCode()).as("wait without index answers at once").isEqualTo(200);
+        HttpResponse<String> badIndex = get("/readiness?index=abc");
+        assertThat(badIndex.statusCode()).isEqualTo(400);
+        assertThat(Json.MAPPER.readTree(badIndex.body()).path("error").asString()).contains("?index");
+        assertThat(get("/readiness?index=-1").statusCode()).isEqualTo(400);
+        assertThat(get("/readiness?index=1&wait=soon").statusCode()).isEqualTo(400);
+        long index = body(get("/readiness")).index();
+        assertThat(get("/readiness?index=" + (index - 1) + "&wait=999m").statusCode())
+                .as("an old index answers at once, a too-long wait is clamped").isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void routesOnlyToPassingInstancesWithNoStaleCache() throws Exception {
+        check("pass", "ws-service-1");
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/api/info").statusCode() == 200);
+
+        check("fail", "api-service-1");
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> get("/api/info").statusCode() == 503);
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(3)).until(() -> get("/api/info").statusCode() == 200);
+    }
+
+    @Test
+    @Order(5)
+    void anUnreachableRegistryIs503SayingSoWithStaleCountsNeverA500() throws Exception {
+        check("pass", "ws-service-1");
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+
+        CONSUL.close();
+
+        HttpResponse<String> answer = await().atMost(Duration.ofSeconds(10)).until(() -> get("/readiness"),
+                r -> r.statusCode() == 503);
+        Readiness readiness = body(answer);
+        assertThat(readiness.registry()).isEqualTo(Readiness.REGISTRY_UNAVAILABLE);
+        assertThat(readiness.stale()).isTrue();
+        assertThat(readiness.services()).allMatch(s -> s.passing() == 1);
+        assertThat(get("/api/info").statusCode()).as("routing keeps the last known instances").isEqualTo(200);
+    }
+
+    private static void register(String name, String id, int port) throws Exception {
+        String body = "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
+                + ",\"Check\":{\"TTL\":\"1h\"}}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/register"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static void check(String verdict, String serviceId) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        CONSUL.baseUri().resolve("/v1/agent/check/" + verdict + "/service:" + serviceId))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static Readiness body(HttpResponse<String> response) {
+        return Json.MAPPER.readValue(response.body(), Readiness.class);
+    }
+
+    private static HttpServer startBackend() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/api/info", exchange -> {
+                byte[] body = "{\"service\":\"api-service\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
