@@ -23,7 +23,7 @@ public final class Demo {
     static final String USAGE = """
             usage: ./demo.sh [--once] [--scenario NAME] [--clients N]
               --once           run the scenario, print a summary line, stop everything and exit
-              --scenario NAME  sigkill (default), sigterm, failover, registry-restart, api-restart
+              --scenario NAME  sigkill (default), sigterm, sigstop, failover, registry-restart, api-restart
               --clients N      clients in the client process (default 1)
             exit codes: 0 ok, 1 the scenario failed, 2 bad usage, 3 a process could not be started""";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");

@@ -23,12 +23,14 @@ import java.util.function.Consumer;
  * demo shows is what the tests check.
  */
 public final class ScenarioRun implements AutoCloseable {
-    public static final List<String> SCENARIOS = List.of("sigkill", "sigterm", "failover", "registry-restart", "api-restart");
+    public static final List<String> SCENARIOS =
+            List.of("sigkill", "sigterm", "sigstop", "failover", "registry-restart", "api-restart");
 
     /** How much later than a client the observer may hear of the same readiness change. */
     private static final long OBSERVER_LAG_MILLIS = 250;
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
-    private static final int PUBLISH_RATE = 20;
+    /** Messages per second the publisher sends: 50, as the continuity acceptance asks. */
+    public static final int DEFAULT_PUBLISH_RATE = 50;
 
     private final LocalSystem system;
     private final int clients;
@@ -42,17 +44,27 @@ public final class ScenarioRun implements AutoCloseable {
     private ManagedProcess gateway;
     private ManagedProcess client;
     private ManagedProcess publisher;
+    private Instant outageFrom;
+    private Instant recoveredAt;
+
+    private final int publishRate;
 
     public ScenarioRun(LocalSystem system, int clients, Consumer<String> narrator) {
+        this(system, clients, DEFAULT_PUBLISH_RATE, narrator);
+    }
+
+    public ScenarioRun(LocalSystem system, int clients, int publishRate, Consumer<String> narrator) {
         this.system = system;
         this.clients = clients;
+        this.publishRate = publishRate;
         this.narrator = narrator;
         this.events = new ClientEvents(this::onClientEvent);
     }
 
     /**
      * Starts everything in a staggered order, ws-service last, so that the client is seen waiting on
-     * readiness first; returns when every client is open and messages flow.
+     * readiness first; returns when every client is open and messages flow. With several ws-service
+     * instances, they all start before the clients, so that connections spread over them.
      */
     public void start(int wsCount) {
         say("starting consul-emulator on :" + system.ports().registry());
@@ -65,21 +77,27 @@ public final class ScenarioRun implements AutoCloseable {
         system.awaitOk(api, system.readinessOf(system.ports().api()));
         system.awaitOk(gateway, system.readinessOf(system.ports().gateway()));
         observer = new ReadinessObserver(system.gateway(), change -> say("readiness: " + change.summary()));
+        boolean wsLast = wsCount == 1;
+        if (!wsLast) {
+            startWsInstances(wsCount);
+        }
 
-        say("starting " + clients + " client(s): they wait for readiness, since ws-service is not up yet");
+        say("starting " + clients + " client(s)" + (wsLast ? ": they wait for readiness, since ws-service is not up yet" : ""));
         client = system.startClient("client", List.of("listen", "--gateway", system.gateway().toString(), "--json",
                 "--clients", Integer.toString(clients), "--quiet-messages", "--stats-interval", "1s"), events);
-        awaitClientsIn("WAITING_FOR_READINESS", Instant.EPOCH, Duration.ofSeconds(60));
+        if (wsLast) {
+            awaitClientsIn("WAITING_FOR_READINESS", Duration.ofSeconds(60));
+        }
 
-        say("starting the publisher (" + PUBLISH_RATE + " messages/s through POST /api/messages)");
+        say("starting the publisher (" + publishRate + " messages/s through POST /api/messages)");
         publisher = system.startClient("publisher", List.of("publish", "--gateway", system.gateway().toString(),
-                "--rate", Integer.toString(PUBLISH_RATE), "--json"), line -> { });
+                "--rate", Integer.toString(publishRate), "--json"), line -> { });
 
-        for (int i = 0; i < wsCount; i++) {
-            startWs(wsPort(i));
+        if (wsLast) {
+            startWsInstances(wsCount);
         }
         awaitClientsOpenSince(Instant.EPOCH);
-        long head = awaitHeadAtLeast(PUBLISH_RATE / 2);
+        long head = awaitHeadAtLeast(publishRate / 2);
         awaitClientsAt(head);
         say("all " + clients + " client(s) open and receiving (log head " + head + ")");
     }
@@ -94,20 +112,19 @@ public final class ScenarioRun implements AutoCloseable {
      * once every client is open again. Throws if that does not happen.
      */
     public Instant disrupt(String scenario) {
-        Instant t0;
+        Instant t0 = Instant.now();
+        outageFrom = t0;
         switch (scenario) {
             case "sigkill" -> {
                 ManagedProcess ws = wsInstances.get(wsPort(0));
-                t0 = Instant.now();
                 say("kill -9 " + ws);
                 ws.kill();
                 awaitClientsLeftOpen(t0);
                 startWs(wsPort(0));
-                awaitClientsOpenSince(t0);
+                recoveredAt = awaitClientsOpenSince(t0);
             }
             case "sigterm" -> {
                 ManagedProcess ws = wsInstances.get(wsPort(0));
-                t0 = Instant.now();
                 say("kill -TERM " + ws + " (graceful: deregister, close sessions with 1001, stop)");
                 ws.terminate();
                 if (!ws.awaitExit(Duration.ofSeconds(30))) {
@@ -115,46 +132,69 @@ public final class ScenarioRun implements AutoCloseable {
                 }
                 awaitClientsLeftOpen(t0);
                 startWs(wsPort(0));
-                awaitClientsOpenSince(t0);
+                recoveredAt = awaitClientsOpenSince(t0);
+            }
+            case "sigstop" -> {
+                ManagedProcess ws = wsInstances.get(wsPort(0));
+                say("kill -STOP " + ws + ": its sockets stay open but nothing answers (a half-open link)");
+                ws.suspend();
+                try {
+                    awaitClientsLeftOpen(t0);
+                    say("every client noticed the silence; kill -CONT " + ws);
+                } finally {
+                    ws.resume();
+                }
+                recoveredAt = awaitClientsOpenSince(t0);
             }
             case "failover" -> {
                 if (wsInstances.size() < 2) {
                     throw new ScenarioException("failover needs two ws-service instances; start with two");
                 }
                 ManagedProcess ws = wsInstances.get(wsPort(0));
-                t0 = Instant.now();
                 say("kill -9 " + ws + "; its clients must resume on the other instance");
                 ws.kill();
                 wsInstances.remove(wsPort(0));
-                awaitClientsOpenAfterDrop(t0);
+                recoveredAt = awaitClientsOpenAfterDrop(t0);
             }
             case "registry-restart" -> {
-                t0 = Instant.now();
                 say("kill -9 " + registry + ", then start it again empty: every service must register again");
                 registry.kill();
                 registry = system.startRegistry();
                 system.awaitOk(registry, system.registry().resolve("/v1/status/leader"));
-                awaitReadyAfter(t0);
-                say("every service is registered and passing again");
+                outageFrom = Instant.now(); // from here on it is the services' job to register again
+                recoveredAt = awaitReadyAfter(t0);
+                say("every service is registered and passing again "
+                        + Duration.between(outageFrom, recoveredAt).toMillis() + " ms after the registry came back");
             }
             case "api-restart" -> {
-                t0 = Instant.now();
                 say("kill -9 " + api + ", then start it again: the log is on disk, publishes are retried");
                 api.kill();
                 api = system.startApi();
                 system.awaitOk(api, system.readinessOf(system.ports().api()));
-                awaitReadyAfter(t0);
+                recoveredAt = awaitReadyAfter(t0);
             }
             default -> throw new ScenarioException("unknown scenario \"" + scenario + "\"; one of " + SCENARIOS);
         }
         return t0;
     }
 
-    /** Lets messages flow on, stops the publisher, waits until every client has everything, and sums up. */
-    public Summary settle(String scenario, Instant t0) {
-        long outage = lastOpenSince(t0).map(t -> t - t0.toEpochMilli()).orElse(0L);
+    /**
+     * Lets messages flow on for a second, waits until every client has everything published so far,
+     * and sums up; the system keeps running, so another disruption can follow.
+     */
+    public Summary checkpoint(String scenario, Instant t0) {
         long before = awaitHeadAtLeast(0);
-        awaitHeadAtLeast(before + PUBLISH_RATE); // a second of fresh traffic after recovery
+        awaitHeadAtLeast(before + publishRate); // a second of fresh traffic after recovery
+        long head = awaitHeadAtLeast(0);
+        ClientEvents.Event stats = awaitClientsAt(head);
+        say("every client has all " + head + " messages");
+        return summarize(scenario, t0, stats, head);
+    }
+
+    /** Like {@link #checkpoint}, then stops the publisher and the client and sums up from the client's final stats. */
+    public Summary settle(String scenario, Instant t0) {
+        long before = awaitHeadAtLeast(0);
+        awaitHeadAtLeast(before + publishRate);
         say("stopping the publisher");
         publisher.terminate();
         publisher.awaitExit(Duration.ofSeconds(10));
@@ -165,6 +205,11 @@ public final class ScenarioRun implements AutoCloseable {
         client.awaitExit(Duration.ofSeconds(15));
         ClientEvents.Event stats = events.last("stats")
                 .orElseThrow(() -> new ScenarioException("the client printed no stats\n" + events.timeline()));
+        return summarize(scenario, t0, stats, head);
+    }
+
+    private Summary summarize(String scenario, Instant t0, ClientEvents.Event stats, long head) {
+        long outage = recoveredAt == null ? 0 : Math.max(0, recoveredAt.toEpochMilli() - outageFrom.toEpochMilli());
         long readyToOpen = events.of("reconnected").stream()
                 .filter(e -> e.t() >= t0.toEpochMilli())
                 .mapToLong(e -> e.number("readyToOpenMs")).max().orElse(0);
@@ -209,6 +254,17 @@ public final class ScenarioRun implements AutoCloseable {
         return text.append("client events:\n").append(events.timeline()).toString();
     }
 
+    /** Starts them all at once, then waits for each to be ready. */
+    private void startWsInstances(int count) {
+        for (int i = 0; i < count; i++) {
+            say("starting ws-service on :" + wsPort(i));
+            wsInstances.put(wsPort(i), system.startWs(wsPort(i), Duration.ZERO));
+        }
+        for (int i = 0; i < count; i++) {
+            system.awaitOk(wsInstances.get(wsPort(i)), system.readinessOf(wsPort(i)));
+        }
+    }
+
     public void startWs(int port) {
         say("starting ws-service on :" + port);
         ManagedProcess ws = system.startWs(port, Duration.ZERO);
@@ -235,7 +291,7 @@ public final class ScenarioRun implements AutoCloseable {
         }
     }
 
-    private void awaitClientsIn(String state, Instant since, Duration timeout) {
+    private void awaitClientsIn(String state, Duration timeout) {
         await("every client to be " + state, timeout, () -> countIn(state) >= clients);
     }
 
@@ -245,18 +301,21 @@ public final class ScenarioRun implements AutoCloseable {
         }
     }
 
-    private void awaitClientsOpenSince(Instant since) {
+    /** Returns when the last client opened again. */
+    private Instant awaitClientsOpenSince(Instant since) {
         await("every client to be OPEN again", RECOVERY_TIMEOUT,
                 () -> countIn("OPEN") >= clients && lastOpenSince(since).isPresent() && allOpenedSince(since));
+        return Instant.ofEpochMilli(lastOpenSince(since).orElseThrow());
     }
 
-    private void awaitClientsOpenAfterDrop(Instant since) {
+    private Instant awaitClientsOpenAfterDrop(Instant since) {
         await("the dropped clients to be OPEN again", RECOVERY_TIMEOUT, () -> {
             List<String> dropped = clientsThatLeftOpenSince(since);
             return countIn("OPEN") >= clients && !dropped.isEmpty() && dropped.stream().allMatch(
                     c -> events.of("state").stream().anyMatch(e -> e.t() >= since.toEpochMilli()
                             && e.text("client").equals(c) && e.text("to").equals("OPEN")));
         });
+        return Instant.ofEpochMilli(lastOpenSince(since).orElseThrow());
     }
 
     private boolean allOpenedSince(Instant since) {
@@ -286,11 +345,14 @@ public final class ScenarioRun implements AutoCloseable {
                 () -> clientsThatLeftOpenSince(since).size() >= clients);
     }
 
-    private void awaitReadyAfter(Instant since) {
-        await("readiness to say ready", RECOVERY_TIMEOUT, () -> observer.latest()
+    /** Returns when readiness was seen ready again after a not-ready (or unreachable) spell since {@code since}. */
+    private Instant awaitReadyAfter(Instant since) {
+        await("readiness to say ready again", RECOVERY_TIMEOUT, () -> observer.latest()
                 .map(c -> c.ready() && c.at() >= since.toEpochMilli()).orElse(false)
                 || (observer.latest().map(ReadinessObserver.Change::ready).orElse(false)
                         && Http.isOk(system.gateway().resolve("/readiness"))));
+        return observer.latest().filter(c -> c.at() >= since.toEpochMilli())
+                .map(c -> Instant.ofEpochMilli(c.at())).orElse(Instant.now());
     }
 
     private long awaitHeadAtLeast(long minimum) {
@@ -310,9 +372,11 @@ public final class ScenarioRun implements AutoCloseable {
                 .orElse(-1L);
     }
 
-    private void awaitClientsAt(long head) {
+    /** Waits for a stats line saying every client has {@code head}; returns that line. */
+    private ClientEvents.Event awaitClientsAt(long head) {
         await("every client to have received message " + head, RECOVERY_TIMEOUT,
                 () -> events.last("stats").map(s -> s.number("minLastSeq") >= head).orElse(false));
+        return events.last("stats").orElseThrow();
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {

@@ -3,7 +3,8 @@ package dev.reconnect.devkit.scenario;
 /**
  * What a scenario measured.
  *
- * @param outageMillis        from the disruption to the last client being open again
+ * @param outageMillis        from the disruption to the last client being open again (registry-restart: from
+ *                            the registry answering again to readiness saying ready)
  * @param readyToOpenMillis   the largest time from readiness turning ready to a client's socket opening
  * @param failedUpgrades      connect attempts that failed although readiness said ready
  * @param lost                messages a client never received

@@ -81,7 +81,7 @@ public class StreamHandler extends TextWebSocketHandler {
         if (frame instanceof Frame.Hello hello) {
             hello(subscriber, hello);
         } else if (frame instanceof Frame.Publish publish) {
-            publishing.execute(() -> publish(subscriber, publish));
+            subscriber.enqueuePublish(() -> publish(subscriber, publish), publishing);
         } else {
             subscriber.send(new Frame.Error(ErrorCodes.UNEXPECTED,
                     "a client may send \"hello\" and \"publish\" frames, not \"" + frame.type() + "\"", null));

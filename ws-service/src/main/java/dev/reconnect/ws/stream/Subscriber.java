@@ -9,6 +9,7 @@ import dev.reconnect.ws.log.LogUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ final class Subscriber {
     private final LogClient logClient;
     private final Executor executor;
     private final AtomicInteger pending = new AtomicInteger();
+    private CompletableFuture<Void> publishes = CompletableFuture.completedFuture(null);
     private volatile long cursor = -1;
     private volatile boolean logWarned;
 
@@ -62,6 +64,17 @@ final class Subscriber {
         if (pending.getAndIncrement() == 0) {
             executor.execute(this::drain);
         }
+    }
+
+    /**
+     * Runs {@code publish} after this session's earlier publishes, on {@code executor}: a client's
+     * messages are stored in the order it sent them.
+     */
+    synchronized void enqueuePublish(Runnable publish, Executor executor) {
+        publishes = publishes.thenRunAsync(publish, executor).exceptionally(error -> {
+            log.error("Publish on session {} failed unexpectedly", session.getId(), error);
+            return null;
+        });
     }
 
     void send(Frame frame) {

@@ -1,0 +1,199 @@
+package dev.reconnect.devkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reconnect.client.ClientConfig;
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.ReconnectingClient;
+import dev.reconnect.devkit.launch.Http;
+import dev.reconnect.devkit.launch.LocalSystem;
+import dev.reconnect.devkit.launch.ManagedProcess;
+import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.devkit.observe.ReadinessObserver;
+import dev.reconnect.devkit.scenario.ScenarioRun;
+import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.log.LogEntry;
+import dev.reconnect.protocol.log.LogPage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real system (consul-emulator, api-service, one ws-service, gateway) with 200 clients in one
+ * CLI process and a publisher at 50 messages/s, disrupted in turn. After each disruption every
+ * client must have every message exactly once, in order, with no failed upgrade and no connect
+ * attempt while readiness said not ready. One system serves all disruptions, so the suite stays quick.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContinuityIT {
+    static final int CLIENTS = 200;
+    private static LocalSystem system;
+    private static ScenarioRun run;
+
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        Path runDir = Files.createTempDirectory("continuity-it");
+        system = new LocalSystem(LocalSystem.findRoot(), Ports.from(28500), runDir);
+        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[continuity] " + line));
+        run.start(1);
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void sigkillClientsReconnectThroughTheGatewayOnlyAfterReadinessTurnsReady() {
+        Instant killedAt = run.disrupt("sigkill");
+        Summary summary = run.checkpoint("sigkill", killedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        List<ReadinessObserver.Change> afterKill = run.observer().orElseThrow().changes().stream()
+                .filter(c -> c.at() >= killedAt.toEpochMilli()).toList();
+        assertThat(afterKill).as("readiness went not-ready, then ready again\n" + story)
+                .anyMatch(c -> !c.ready())
+                .last().matches(ReadinessObserver.Change::ready);
+        long lastNotReadyAt = afterKill.stream().filter(c -> !c.ready()).mapToLong(ReadinessObserver.Change::at)
+                .max().orElseThrow();
+        List<ClientEvents.Event> connects = run.events().of("state").stream()
+                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("to").equals("CONNECTING")).toList();
+        assertThat(connects).as("every client connected again after the kill\n" + story)
+                .extracting(e -> e.text("client")).doesNotHaveDuplicates().hasSize(CLIENTS);
+        assertThat(connects).as("no connect attempt before readiness turned ready\n" + story)
+                .allMatch(e -> e.t() > lastNotReadyAt);
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    @Test
+    @Order(2)
+    void sigtermClosesWith1001AfterDeregisteringAndNothingIsLost() {
+        Instant stoppedAt = run.disrupt("sigterm");
+        Summary summary = run.checkpoint("sigterm", stoppedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        assertThat(run.events().of("state").stream()
+                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")))
+                .as("the sessions were closed with 1001 \"restarting\"\n" + story)
+                .isNotEmpty()
+                .allMatch(e -> e.text("reason").contains("1001") && e.text("reason").contains("restarting"));
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    @Test
+    @Order(3)
+    void sigstopAHalfOpenLinkIsNoticedByTheHeartbeatAndClientsRecoverAfterSigcont() {
+        Instant stoppedAt = run.disrupt("sigstop");
+        Summary summary = run.checkpoint("sigstop", stoppedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        assertThat(run.events().of("state").stream()
+                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")))
+                .as("every client left OPEN because the heartbeat went silent\n" + story)
+                .hasSizeGreaterThanOrEqualTo(CLIENTS)
+                .allMatch(e -> e.text("reason").toLowerCase().contains("heartbeat"));
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    @Test
+    @Order(4)
+    void apiServiceRestartSessionsStayOpenAndTheStreamResumesWithoutGaps() {
+        Instant killedAt = run.disrupt("api-restart");
+        Summary summary = run.checkpoint("api-restart", killedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    @Test
+    @Order(5)
+    void registryRestartEveryServiceIsPassingAgainWithinFiveSecondsAndClientsRecover() {
+        Instant killedAt = run.disrupt("registry-restart");
+        Summary summary = run.checkpoint("registry-restart", killedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        System.out.println("[continuity] registry restart: services passing again after " + summary.outageMillis() + " ms");
+        assertThat(summary.outageMillis()).as("from the registry answering again to readiness ready\n" + story)
+                .isLessThan(5_000);
+        String services = Http.get(system.registry().resolve("/v1/agent/services"), Duration.ofSeconds(2))
+                .orElseThrow().body();
+        assertThat(services).contains("ws-service-").contains("api-service-").contains("gateway-");
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    @Test
+    @Order(6)
+    void aClientThatPublishesWhileDisconnectedHasEachMessageStoredExactlyOnce() throws Exception {
+        ClientConfig config = ClientConfig.custom().gateway(system.gateway()).build();
+        try (ReconnectingClient client = ReconnectingClient.builder("publisher-it", config).build().start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.state() == ClientState.OPEN);
+            int wsPort = run.wsPort(0);
+            ManagedProcess ws = run.wsInstances().get(wsPort);
+            ws.kill();
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.state() != ClientState.OPEN);
+
+            String marker = "offline-" + System.nanoTime() + "-";
+            List<CompletableFuture<Long>> sends = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                sends.add(client.send(marker + i));
+            }
+            assertThat(sends).as("nothing can be acknowledged while disconnected").noneMatch(CompletableFuture::isDone);
+
+            run.startWs(wsPort);
+            List<Long> seqs = new ArrayList<>();
+            for (CompletableFuture<Long> send : sends) {
+                seqs.add(send.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(seqs).doesNotHaveDuplicates().isSorted();
+
+            List<String> stored = readLog(seqs.get(0) - 1).stream()
+                    .map(LogEntry::body).filter(b -> b.startsWith(marker)).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                expected.add(marker + i);
+            }
+            assertThat(stored).as("each publish stored exactly once, in order").containsExactlyElementsOf(expected);
+        }
+        Summary summary = run.checkpoint("publish-while-disconnected", Instant.now());
+        assertNothingLostOrDoubled(summary, summary.line() + "\n" + run.timeline());
+    }
+
+    private static List<LogEntry> readLog(long after) {
+        List<LogEntry> entries = new ArrayList<>();
+        long cursor = after;
+        while (true) {
+            String body = Http.get(system.gateway().resolve("/api/messages?after=" + cursor + "&limit=1000"),
+                    Duration.ofSeconds(5)).orElseThrow().body();
+            LogPage page = Json.MAPPER.readValue(body, LogPage.class);
+            if (page.entries().isEmpty()) {
+                return entries;
+            }
+            entries.addAll(page.entries());
+            cursor = page.entries().get(page.entries().size() - 1).seq();
+        }
+    }
+
+    private static void assertNothingLostOrDoubled(Summary summary, String story) {
+        assertThat(summary.lost()).as("lost\n" + story).isZero();
+        assertThat(summary.duplicates()).as("duplicates\n" + story).isZero();
+        assertThat(summary.failedUpgrades()).as("failed upgrades\n" + story).isZero();
+        assertThat(summary.connectsWhileNotReady()).as("connects while not ready\n" + story).isZero();
+    }
+}

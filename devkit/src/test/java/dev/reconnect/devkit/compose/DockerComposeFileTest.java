@@ -1,0 +1,1320 @@
+package dev.reconnect.devkit.compose;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Keeps docker-compose.yml, the module Dockerfiles and .dockerignore honest without a Docker engine: it reads
+ * the files and checks them against the modules' poms and application.yml files.
+ *
+ * <p>Each check is a function from the project files to a list of problems; the {@code @Test} methods assert
+ * that the real files have none, and {@link #everyCheckCatchesItsMistake} proves each check fails on a
+ * deliberately broken copy (tag changed to {@code latest}, healthcheck removed, ...).
+ *
+ * <p>Environment variables (see {@link #checkEnvironment}): a service built from module M may only set
+ * <ul>
+ *   <li>a {@code ${NAME:default}} placeholder name that M's {@code src/main/resources/application.yml} reads;</li>
+ *   <li>a relaxed-binding name of a property path that application.yml sets (upper case, {@code .} and
+ *       {@code [i]} become {@code _}, {@code -} is dropped or becomes {@code _}: {@code
+ *       spring.cloud.consul.discovery.instance-id} is {@code SPRING_CLOUD_CONSUL_DISCOVERY_INSTANCE_ID} or
+ *       {@code ..._INSTANCEID}), or of one of the few Spring Boot properties in {@link #KNOWN_SPRING_PROPERTIES};</li>
+ *   <li>a variable the JVM itself reads ({@link #JVM_ENVIRONMENT}).</li>
+ * </ul>
+ * The client has no application.yml: only the JVM's variables. The consul service (an upstream image) is not
+ * checked for environment variables.
+ */
+class DockerComposeFileTest {
+
+    /** Services that must exist in docker-compose.yml. */
+    static final List<String> REQUIRED_SERVICES = List.of("consul", "gateway", "ws-service", "api-service", "client");
+
+    /**
+     * Modules that run as a compose service of the same name, built from {@code <module>/Dockerfile}.
+     * consul-emulator (a development stand-in for Consul) and devkit (the local launcher) do not run in compose.
+     */
+    static final List<String> RUNNABLE_MODULES = List.of("api-service", "ws-service", "gateway", "client");
+
+    /** The service that may be scaled ({@code docker compose up --scale ws-service=2}). */
+    static final String SCALABLE_SERVICE = "ws-service";
+
+    /** Spring Boot properties a service may set from the environment although its application.yml does not list them. */
+    static final Set<String> KNOWN_SPRING_PROPERTIES = Set.of("spring.profiles.active", "logging.level.root");
+
+    /** Environment variables read by the JVM rather than by Spring. */
+    static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS");
+
+    /**
+     * Tools a healthcheck may call, by runtime base image. eclipse-temurin: the Ubuntu-based images install curl
+     * and wget (adoptium/containers Dockerfiles), not the -alpine or -ubi variants, which is why those are
+     * excluded. hashicorp/consul: Alpine-based, busybox wget, plus the consul binary.
+     */
+    static final Map<String, Set<String>> HEALTHCHECK_TOOLS = Map.of(
+            "eclipse-temurin", Set.of("curl", "wget", "java"),
+            "hashicorp/consul", Set.of("wget", "consul"));
+
+    /** Spring Boot's layers, in the order the Dockerfiles must copy them (least to most often changed). */
+    static final List<String> BOOT_LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies",
+            "application");
+
+    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
+    static final Pattern EXACT_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+    static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private static Project project;
+
+    @BeforeAll
+    static void load() throws IOException {
+        project = Project.load(findRoot());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The checks on the real files
+
+    @Test
+    void requiredServicesExist() {
+        assertNoProblems("docker-compose.yml services", checkServicesExist(project));
+    }
+
+    @Test
+    void everyRunnableModuleHasAServiceBuiltFromItsDockerfile() {
+        assertNoProblems("runnable modules in docker-compose.yml", checkRunnableModules(project));
+    }
+
+    @Test
+    void imagesArePinnedToExactTags() {
+        assertNoProblems("image pins (compose image: and Dockerfile FROM)", checkImagePins(project));
+    }
+
+    @Test
+    void buildContextsAndDockerfilesExist() {
+        assertNoProblems("build contexts and Dockerfiles", checkBuildPaths(project));
+    }
+
+    @Test
+    void everyServiceButTheClientHasAWorkingHealthcheck() {
+        assertNoProblems("healthchecks", checkHealthchecks(project));
+    }
+
+    @Test
+    void portsArePublishedAsDesigned() {
+        assertNoProblems("ports", checkPorts(project));
+    }
+
+    @Test
+    void environmentVariablesAreOnesTheServicesRead() {
+        assertNoProblems("environment variables", checkEnvironment(project));
+    }
+
+    @Test
+    void startupOrderIsStaggered() {
+        assertNoProblems("depends_on order", checkStartupOrder(project));
+    }
+
+    @Test
+    void apiServiceDataIsOnANamedVolume() {
+        assertNoProblems("api-service data volume", checkDataVolume(project));
+    }
+
+    @Test
+    void servicesHaveARestartPolicy() {
+        assertNoProblems("restart policies", checkRestartPolicies(project));
+    }
+
+    @Test
+    void dockerfilesBuildTheModuleAndRunItAsNonRoot() {
+        assertNoProblems("Dockerfiles", checkDockerfiles(project));
+    }
+
+    @Test
+    void dockerignoreKeepsBuildOutputOut() {
+        assertNoProblems(".dockerignore", checkDockerignore(project));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Each check must fail on a broken copy: the proof that it checks something.
+
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                mistake("consul service removed", "checkServicesExist", p -> p.services().remove("consul")),
+                mistake("client service removed", "checkRunnableModules", p -> p.services().remove("client")),
+                mistake("gateway built from another module's Dockerfile", "checkRunnableModules",
+                        p -> p.build("gateway").put("dockerfile", "ws-service/Dockerfile")),
+                mistake("consul image tag latest", "checkImagePins",
+                        p -> p.service("consul").put("image", "hashicorp/consul:latest")),
+                mistake("consul image without tag", "checkImagePins",
+                        p -> p.service("consul").put("image", "hashicorp/consul")),
+                mistake("consul image with a floating minor tag", "checkImagePins",
+                        p -> p.service("consul").put("image", "hashicorp/consul:1.20")),
+                mistake("runtime FROM with a floating tag", "checkImagePins",
+                        p -> p.editDockerfile("gateway", t -> t.replace("FROM eclipse-temurin:17.0.13_11-jre",
+                                "FROM eclipse-temurin:17-jre"))),
+                mistake("build FROM latest", "checkImagePins",
+                        p -> p.editDockerfile("client", t -> t.replace("FROM maven:3.9.9-eclipse-temurin-17",
+                                "FROM maven:latest"))),
+                mistake("Dockerfile path that does not exist", "checkBuildPaths",
+                        p -> p.build("api-service").put("dockerfile", "api-service/Dockerfile.missing")),
+                mistake("build context that does not exist", "checkBuildPaths",
+                        p -> p.build("api-service").put("context", "./nowhere")),
+                mistake("gateway healthcheck removed", "checkHealthchecks",
+                        p -> p.service("gateway").remove("healthcheck")),
+                mistake("consul healthcheck removed", "checkHealthchecks",
+                        p -> p.service("consul").remove("healthcheck")),
+                mistake("ws-service healthcheck disabled", "checkHealthchecks",
+                        p -> p.healthcheck("ws-service").put("disable", true)),
+                mistake("api-service healthcheck on the wrong port", "checkHealthchecks",
+                        p -> p.healthcheck("api-service").put("test",
+                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/actuator/health/readiness"))),
+                mistake("healthcheck on the liveness endpoint", "checkHealthchecks",
+                        p -> p.healthcheck("gateway").put("test",
+                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/actuator/health"))),
+                mistake("healthcheck with a tool the image lacks", "checkHealthchecks",
+                        p -> p.healthcheck("consul").put("test",
+                                List.of("CMD", "nc", "-z", "127.0.0.1", "8500"))),
+                mistake("gateway published on another host port", "checkPorts",
+                        p -> p.service("gateway").put("ports", List.of("8081:8080"))),
+                mistake("consul UI not published", "checkPorts", p -> p.service("consul").remove("ports")),
+                mistake("ws-service published on the host", "checkPorts",
+                        p -> p.service("ws-service").put("ports", List.of("8082:8082"))),
+                mistake("ws-service published on an ephemeral host port", "checkPorts",
+                        p -> p.service("ws-service").put("ports", List.of("8082"))),
+                mistake("Dockerfile exposes another port", "checkPorts",
+                        p -> p.editDockerfile("api-service", t -> t.replace("EXPOSE 8081", "EXPOSE 8080"))),
+                mistake("client pointed at another gateway port", "checkPorts",
+                        p -> p.service("client").put("command", List.of("listen", "--gateway", "http://gateway:9090"))),
+                mistake("unknown variable", "checkEnvironment", p -> p.env("api-service").put("FOO_BAR", "1")),
+                mistake("variable of another service", "checkEnvironment",
+                        p -> p.env("api-service").put("WS_STARTUP_DELAY", "5s")),
+                mistake("SPRING_ name of no property", "checkEnvironment",
+                        p -> p.env("gateway").put("SPRING_CLOUD_CONSUL_DISCOVERY_NO_SUCH_THING", "x")),
+                mistake("client given a service variable", "checkEnvironment",
+                        p -> p.service("client").put("environment", new LinkedHashMap<>(Map.of("CONSUL_HOST", "consul")))),
+                mistake("port variable not the application's default", "checkEnvironment",
+                        p -> p.env("api-service").put("API_PORT", "9999")),
+                mistake("deregister-after under Consul's minimum", "checkEnvironment",
+                        p -> p.env("ws-service").put("CONSUL_DEREGISTER_AFTER", "30s")),
+                mistake("CONSUL_HOST not a service", "checkEnvironment",
+                        p -> p.env("gateway").put("CONSUL_HOST", "localhost")),
+                mistake("$ interpolated by compose instead of Spring", "checkEnvironment",
+                        p -> p.env("ws-service").put("SERVICE_HOST", "${HOSTNAME}")),
+                mistake("scaled instance id not unique per container", "checkEnvironment",
+                        p -> p.env("ws-service").remove("SPRING_CLOUD_CONSUL_DISCOVERY_INSTANCE_ID")),
+                mistake("client waits for ws-service", "checkStartupOrder",
+                        p -> p.dependsOn("client").put("ws-service", Map.of("condition", "service_started"))),
+                mistake("gateway waits for ws-service", "checkStartupOrder",
+                        p -> p.dependsOn("gateway").put("ws-service", Map.of("condition", "service_healthy"))),
+                mistake("client waits for a healthy gateway", "checkStartupOrder",
+                        p -> p.dependsOn("client").put("gateway", Map.of("condition", "service_healthy"))),
+                mistake("api-service does not wait for consul to be healthy", "checkStartupOrder",
+                        p -> p.dependsOn("api-service").put("consul", Map.of("condition", "service_started"))),
+                mistake("ws-service does not wait for api-service", "checkStartupOrder",
+                        p -> p.dependsOn("ws-service").remove("api-service")),
+                mistake("ws-service without warm-up", "checkStartupOrder",
+                        p -> p.env("ws-service").remove("WS_STARTUP_DELAY")),
+                mistake("api-service data on a bind mount", "checkDataVolume",
+                        p -> p.service("api-service").put("volumes", List.of("./data:/data"))),
+                mistake("api-service data directory outside the volume", "checkDataVolume",
+                        p -> p.env("api-service").put("API_DATA_DIR", "/tmp/api")),
+                mistake("restart policy removed", "checkRestartPolicies",
+                        p -> p.service("gateway").remove("restart")),
+                mistake("Dockerfile runs as root", "checkDockerfiles",
+                        p -> p.editDockerfile("ws-service", t -> t.replace("USER 10001:10001", "USER root"))),
+                mistake("Dockerfile without USER", "checkDockerfiles",
+                        p -> p.editDockerfile("client", t -> t.replace("USER 10001:10001\n", ""))),
+                mistake("Dockerfile misses a needed module's sources", "checkDockerfiles",
+                        p -> p.editDockerfile("api-service",
+                                t -> t.replace("COPY service-support/src service-support/src\n", ""))),
+                mistake("Dockerfile misses a module pom", "checkDockerfiles",
+                        p -> p.editDockerfile("gateway", t -> t.replace("COPY devkit/pom.xml devkit/\n", ""))),
+                mistake("Dockerfile builds another module", "checkDockerfiles",
+                        p -> p.editDockerfile("ws-service", t -> t.replace("-pl ws-service -am package",
+                                "-pl api-service -am package"))),
+                mistake("Boot layers copied out of order", "checkDockerfiles",
+                        p -> p.editDockerfile("gateway", t -> t
+                                .replace("extracted/dependencies/ ./", "extracted/TMP/ ./")
+                                .replace("extracted/application/ ./", "extracted/dependencies/ ./")
+                                .replace("extracted/TMP/ ./", "extracted/application/ ./"))),
+                mistake(".dockerignore lets target/ in", "checkDockerignore",
+                        p -> p.dockerignore = p.dockerignore.replace("**/target", "")));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} fails")
+    @MethodSource("mistakes")
+    void everyCheckCatchesItsMistake(String mistake, String check, Consumer<Project> breakIt) throws IOException {
+        Project copy = Project.load(project.root());
+        breakIt.accept(copy);
+        Function<Project, List<String>> checker = CHECKS.get(check);
+        assertTrue(checker != null, "no check named " + check);
+        List<String> problems = checker.apply(copy);
+        assertFalse(problems.isEmpty(), check + " did not notice: " + mistake);
+    }
+
+    static Arguments mistake(String mistake, String check, Consumer<Project> breakIt) {
+        return Arguments.of(mistake, check, breakIt);
+    }
+
+    static final Map<String, Function<Project, List<String>>> CHECKS = Map.ofEntries(
+            Map.entry("checkServicesExist", DockerComposeFileTest::checkServicesExist),
+            Map.entry("checkRunnableModules", DockerComposeFileTest::checkRunnableModules),
+            Map.entry("checkImagePins", DockerComposeFileTest::checkImagePins),
+            Map.entry("checkBuildPaths", DockerComposeFileTest::checkBuildPaths),
+            Map.entry("checkHealthchecks", DockerComposeFileTest::checkHealthchecks),
+            Map.entry("checkPorts", DockerComposeFileTest::checkPorts),
+            Map.entry("checkEnvironment", DockerComposeFileTest::checkEnvironment),
+            Map.entry("checkStartupOrder", DockerComposeFileTest::checkStartupOrder),
+            Map.entry("checkDataVolume", DockerComposeFileTest::checkDataVolume),
+            Map.entry("checkRestartPolicies", DockerComposeFileTest::checkRestartPolicies),
+            Map.entry("checkDockerfiles", DockerComposeFileTest::checkDockerfiles),
+            Map.entry("checkDockerignore", DockerComposeFileTest::checkDockerignore));
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Checks
+
+    static List<String> checkServicesExist(Project p) {
+        List<String> problems = new ArrayList<>();
+        for (String name : REQUIRED_SERVICES) {
+            if (!p.services().containsKey(name)) {
+                problems.add("service '" + name + "' is missing");
+            }
+        }
+        return problems;
+    }
+
+    static List<String> checkRunnableModules(Project p) {
+        List<String> problems = new ArrayList<>();
+        for (String module : p.modules) {
+            if (p.isBootModule(module) && !RUNNABLE_MODULES.contains(module)) {
+                problems.add("module " + module + " is a Spring Boot application but not in RUNNABLE_MODULES: "
+                        + "give it a service and a Dockerfile");
+            }
+        }
+        for (String module : RUNNABLE_MODULES) {
+            Map<String, Object> service = p.services().get(module);
+            if (service == null) {
+                problems.add("module " + module + " has no service '" + module + "'");
+                continue;
+            }
+            Map<String, Object> build = map(service.get("build"));
+            if (build.isEmpty()) {
+                problems.add("service " + module + " has no build section (it must be built from the sources)");
+                continue;
+            }
+            Path dockerfile = p.dockerfilePath(build);
+            Path expected = p.root().resolve(module).resolve("Dockerfile").normalize();
+            if (!expected.equals(dockerfile)) {
+                problems.add("service " + module + " builds from " + p.root().relativize(dockerfile) + ", expected "
+                        + module + "/Dockerfile");
+            }
+            if (!p.root().equals(p.contextPath(build))) {
+                problems.add("service " + module + ": build context must be the repository root '.' (the Dockerfile"
+                        + " needs the parent pom and the shared modules)");
+            }
+        }
+        return problems;
+    }
+
+    static List<String> checkImagePins(Project p) {
+        List<String> problems = new ArrayList<>();
+        p.services().forEach((name, service) -> {
+            Object image = service.get("image");
+            if (image != null) {
+                String why = unpinned(str(image));
+                if (why != null) {
+                    problems.add("service " + name + ": image '" + image + "' " + why);
+                }
+            }
+        });
+        p.dockerfiles.forEach((module, text) -> {
+            Set<String> stages = new LinkedHashSet<>();
+            for (List<Instruction> stage : Dockerfile.stages(text)) {
+                From from = From.parse(stage.get(0).args());
+                if (!stages.contains(from.image())) {
+                    String why = unpinned(from.image());
+                    if (why != null) {
+                        problems.add(module + "/Dockerfile: FROM " + from.image() + " " + why);
+                    }
+                }
+                if (from.alias() != null) {
+                    stages.add(from.alias());
+                }
+            }
+        });
+        return problems;
+    }
+
+    /** Why an image reference is not pinned to an exact version, or null when it is. */
+    static String unpinned(String image) {
+        if (image.contains("$")) {
+            return "is built from a variable; pin it literally";
+        }
+        if (image.contains("@sha256:")) {
+            return null;
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.indexOf(':', slash + 1);
+        if (colon < 0) {
+            return "has no tag (that means latest)";
+        }
+        String tag = image.substring(colon + 1);
+        if (tag.equalsIgnoreCase("latest") || tag.contains("latest")) {
+            return "uses a latest tag";
+        }
+        if (!EXACT_VERSION.matcher(tag).find()) {
+            return "has tag '" + tag + "', which floats; use an exact major.minor.patch tag";
+        }
+        return null;
+    }
+
+    static List<String> checkBuildPaths(Project p) {
+        List<String> problems = new ArrayList<>();
+        p.services().forEach((name, service) -> {
+            Object raw = service.get("build");
+            if (raw == null) {
+                return;
+            }
+            Map<String, Object> build = map(raw);
+            Path context = p.contextPath(build);
+            if (!Files.isDirectory(context)) {
+                problems.add("service " + name + ": build context " + context + " does not exist");
+                return;
+            }
+            Path dockerfile = p.dockerfilePath(build);
+            if (!Files.isRegularFile(dockerfile)) {
+                problems.add("service " + name + ": Dockerfile " + dockerfile + " does not exist");
+            }
+        });
+        return problems;
+    }
+
+    static List<String> checkHealthchecks(Project p) {
+        List<String> problems = new ArrayList<>();
+        p.services().forEach((name, service) -> {
+            if (name.equals("client")) {
+                return;
+            }
+            Map<String, Object> healthcheck = map(service.get("healthcheck"));
+            List<String> test = healthcheckTest(healthcheck);
+            if (healthcheck.isEmpty() || test.isEmpty()) {
+                problems.add("service " + name + " has no healthcheck test");
+                return;
+            }
+            if (Boolean.TRUE.equals(healthcheck.get("disable")) || test.get(0).equals("NONE")) {
+                problems.add("service " + name + ": healthcheck is disabled");
+                return;
+            }
+            String command = String.join(" ", test);
+            String tool = healthcheckTool(test);
+            String base = p.runtimeImage(name);
+            Set<String> tools = base == null ? null : toolsIn(base);
+            if (tools == null) {
+                problems.add("service " + name + ": runtime image " + base + " is not in HEALTHCHECK_TOOLS; check which"
+                        + " tools it contains and add it");
+            } else if (!tools.contains(tool)) {
+                problems.add("service " + name + ": healthcheck calls '" + tool + "', which " + base
+                        + " does not contain (it has " + new TreeSet<>(tools) + ")");
+            }
+            if (RUNNABLE_MODULES.contains(name)) {
+                int port = p.appPort(name);
+                String expected = ":" + port + "/actuator/health/readiness";
+                if (!command.contains(expected)) {
+                    problems.add("service " + name + ": healthcheck must probe the readiness group on the application's"
+                            + " port (…" + expected + "), is: " + command);
+                }
+            }
+        });
+        return problems;
+    }
+
+    static Set<String> toolsIn(String image) {
+        String repository = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        int slash = repository.lastIndexOf('/');
+        int colon = repository.indexOf(':', slash + 1);
+        String tag = colon < 0 ? "" : repository.substring(colon + 1);
+        repository = colon < 0 ? repository : repository.substring(0, colon);
+        if (repository.equals("eclipse-temurin") && (tag.contains("alpine") || tag.contains("ubi"))) {
+            return null;
+        }
+        return HEALTHCHECK_TOOLS.get(repository);
+    }
+
+    static List<String> checkPorts(Project p) {
+        List<String> problems = new ArrayList<>();
+        expectPublished(p, "gateway", 8080, p.services().containsKey("gateway") ? p.appPort("gateway") : 8080, problems);
+        expectPublished(p, "consul", 8500, 8500, problems);
+        Map<String, Object> ws = p.services().get(SCALABLE_SERVICE);
+        if (ws != null && !list(ws.get("ports")).isEmpty()) {
+            problems.add("service " + SCALABLE_SERVICE + " must publish no port (it is scaled; two replicas cannot"
+                    + " share a host port, and the gateway reaches it on the project network), has "
+                    + ws.get("ports"));
+        }
+        p.services().forEach((name, service) -> {
+            if (!RUNNABLE_MODULES.contains(name) || name.equals("client")) {
+                return;
+            }
+            int port = p.appPort(name);
+            for (Object exposed : list(service.get("expose"))) {
+                if (!str(exposed).equals(String.valueOf(port))) {
+                    problems.add("service " + name + " exposes " + exposed + " but listens on " + port);
+                }
+            }
+            String dockerfile = p.dockerfiles.get(name);
+            if (dockerfile != null) {
+                List<String> exposes = Dockerfile.stages(dockerfile).stream()
+                        .reduce((a, b) -> b).orElse(List.of()).stream()
+                        .filter(i -> i.keyword().equals("EXPOSE")).map(Instruction::args).toList();
+                if (!exposes.equals(List.of(String.valueOf(port)))) {
+                    problems.add(name + "/Dockerfile: final stage must EXPOSE " + port + ", has " + exposes);
+                }
+            }
+        });
+        Map<String, Object> client = p.services().get("client");
+        if (client != null && p.services().containsKey("gateway")) {
+            String command = String.join(" ", list(client.get("command")).stream().map(DockerComposeFileTest::str)
+                    .toList());
+            String expected = "--gateway http://gateway:" + p.appPort("gateway");
+            if (!command.contains(expected)) {
+                problems.add("service client must run 'listen " + expected + "', runs '" + command + "'");
+            }
+        }
+        return problems;
+    }
+
+    static void expectPublished(Project p, String name, int hostPort, int containerPort, List<String> problems) {
+        Map<String, Object> service = p.services().get(name);
+        if (service == null) {
+            problems.add("service " + name + " is missing");
+            return;
+        }
+        List<int[]> published = new ArrayList<>();
+        for (Object entry : list(service.get("ports"))) {
+            int[] mapping = parsePort(entry);
+            if (mapping != null) {
+                published.add(mapping);
+            }
+        }
+        boolean found = published.stream().anyMatch(m -> m[0] == hostPort && m[1] == containerPort);
+        if (!found) {
+            problems.add("service " + name + " must publish host port " + hostPort + " -> container port "
+                    + containerPort + ", has " + service.get("ports"));
+        }
+    }
+
+    /** {host, container} from "H:C", "IP:H:C", "C" (host -1) or the long syntax; null if unreadable. */
+    static int[] parsePort(Object entry) {
+        try {
+            if (entry instanceof Map<?, ?> m) {
+                Object published = m.get("published");
+                return new int[] {published == null ? -1 : Integer.parseInt(str(published)),
+                        Integer.parseInt(str(m.get("target")))};
+            }
+            String[] parts = str(entry).replaceAll("/(tcp|udp)$", "").split(":");
+            int container = Integer.parseInt(parts[parts.length - 1]);
+            int host = parts.length == 1 ? -1 : Integer.parseInt(parts[parts.length - 2]);
+            return new int[] {host, container};
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static List<String> checkEnvironment(Project p) {
+        List<String> problems = new ArrayList<>();
+        // Compose interpolates $NAME and ${NAME} from the host's environment when it reads the file; every $ meant
+        // for Spring must be written $$.
+        p.services().forEach((name, service) -> walkStrings(service, value -> {
+            String unescaped = compose$(value);
+            if (unescaped != null) {
+                problems.add("service " + name + ": '" + value + "' would be interpolated by compose from the host"
+                        + " environment ($" + unescaped + "); write $$ so that the container sees a literal $");
+            }
+        }));
+        for (String module : RUNNABLE_MODULES) {
+            Map<String, Object> service = p.services().get(module);
+            if (service == null) {
+                continue;
+            }
+            Map<String, String> env = environment(service);
+            AppConfig config = p.appConfigs.get(module);
+            for (String variable : env.keySet()) {
+                if (JVM_ENVIRONMENT.contains(variable)) {
+                    continue;
+                }
+                if (config == null) {
+                    problems.add("service " + module + " sets " + variable + ", but the module has no application.yml"
+                            + " to read it (only " + JVM_ENVIRONMENT + " are allowed)");
+                } else if (!config.placeholders().containsKey(variable) && !config.bindsRelaxed(variable)) {
+                    problems.add("service " + module + " sets " + variable + ", which " + module
+                            + "/src/main/resources/application.yml neither reads as ${" + variable + ":…} nor binds"
+                            + " as a property (reads: " + config.placeholders().keySet() + ")");
+                }
+            }
+            if (config == null) {
+                continue;
+            }
+            PortVariable port = config.portVariable();
+            if (port != null && env.containsKey(port.name()) && !env.get(port.name()).equals(port.defaultValue())) {
+                problems.add("service " + module + ": " + port.name() + "=" + env.get(port.name())
+                        + " but the application defaults to " + port.defaultValue()
+                        + " (healthchecks, EXPOSE and the gateway URL assume the default)");
+            }
+            if (config.placeholders().containsKey("CONSUL_HOST")) {
+                String host = env.get("CONSUL_HOST");
+                if (host == null || !p.services().containsKey(host)
+                        || !str(p.services().get(host).get("image")).startsWith("hashicorp/consul:")) {
+                    problems.add("service " + module + ": CONSUL_HOST must name the consul service, is " + host);
+                }
+                if (!"8500".equals(env.get("CONSUL_PORT"))) {
+                    problems.add("service " + module + ": CONSUL_PORT must be 8500, is " + env.get("CONSUL_PORT"));
+                }
+                Duration interval = duration(env.get("CONSUL_CHECK_INTERVAL"));
+                if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0
+                        || interval.compareTo(Duration.ofSeconds(5)) > 0) {
+                    problems.add("service " + module + ": CONSUL_CHECK_INTERVAL must be set, 1s..5s (Consul's minimum"
+                            + " is 1s; longer hides restarts), is " + env.get("CONSUL_CHECK_INTERVAL"));
+                }
+                Duration deregister = duration(env.get("CONSUL_DEREGISTER_AFTER"));
+                if (deregister == null || deregister.compareTo(Duration.ofMinutes(1)) < 0) {
+                    problems.add("service " + module + ": CONSUL_DEREGISTER_AFTER must be set and at least 1m"
+                            + " (Consul raises anything lower to 1m), is " + env.get("CONSUL_DEREGISTER_AFTER"));
+                }
+                String serviceHost = env.get("SERVICE_HOST");
+                String hostname = compose$$("$${HOSTNAME}");
+                if (module.equals(SCALABLE_SERVICE)) {
+                    if (serviceHost == null || !hostname.equals(compose$$(serviceHost))) {
+                        problems.add("service " + module + " is scaled: SERVICE_HOST must be $${HOSTNAME} (each replica"
+                                + " registers its own container host name), is " + serviceHost);
+                    }
+                    String instanceId = env.get("SPRING_CLOUD_CONSUL_DISCOVERY_INSTANCE_ID");
+                    if (instanceId == null || !compose$$(instanceId).contains(hostname)) {
+                        problems.add("service " + module + " is scaled: SPRING_CLOUD_CONSUL_DISCOVERY_INSTANCE_ID must"
+                                + " contain $${HOSTNAME} (otherwise every replica registers as " + module
+                                + "-<port> and they overwrite each other), is " + instanceId);
+                    }
+                } else if (serviceHost == null
+                        || !(serviceHost.equals(module) || hostname.equals(compose$$(serviceHost)))) {
+                    problems.add("service " + module + ": SERVICE_HOST must be the service name or $${HOSTNAME} (the"
+                            + " name Consul and the gateway use to reach it), is " + serviceHost);
+                }
+            }
+        }
+        return problems;
+    }
+
+    static List<String> checkStartupOrder(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, String>> deps = new LinkedHashMap<>();
+        p.services().forEach((name, service) -> deps.put(name, dependsOn(service)));
+        deps.forEach((name, targets) -> targets.keySet().forEach(target -> {
+            if (!deps.containsKey(target)) {
+                problems.add("service " + name + " depends on unknown service " + target);
+            }
+        }));
+        if (!deps.getOrDefault("consul", Map.of()).isEmpty()) {
+            problems.add("consul must start first (no depends_on), has " + deps.get("consul"));
+        }
+        expectDependency(deps, "api-service", "consul", "service_healthy", problems);
+        expectDependency(deps, "gateway", "consul", "service_healthy", problems);
+        expectDependency(deps, "client", "gateway", "service_started", problems);
+        expectDependency(deps, "ws-service", "api-service", "service_healthy", problems);
+        for (String waiter : List.of("gateway", "client")) {
+            if (closure(deps, waiter).contains("ws-service")) {
+                problems.add(waiter + " must not wait for ws-service (directly or through another service): the client"
+                        + " is meant to be seen waiting on readiness while ws-service starts");
+            }
+        }
+        Set<String> wsClosure = closure(deps, "ws-service");
+        for (String earlier : List.of("consul", "api-service", "gateway")) {
+            if (!wsClosure.contains(earlier)) {
+                problems.add("ws-service must start last: it does not wait for " + earlier);
+            }
+        }
+        Map<String, Object> ws = p.services().get("ws-service");
+        Duration delay = ws == null ? null : duration(environment(ws).get("WS_STARTUP_DELAY"));
+        if (delay == null || delay.isZero()) {
+            problems.add("ws-service must have a WS_STARTUP_DELAY warm-up (registered but not yet ready), has "
+                    + (ws == null ? null : environment(ws).get("WS_STARTUP_DELAY")));
+        }
+        return problems;
+    }
+
+    static void expectDependency(Map<String, Map<String, String>> deps, String service, String target,
+                                 String condition, List<String> problems) {
+        String actual = deps.getOrDefault(service, Map.of()).get(target);
+        if (!condition.equals(actual)) {
+            problems.add(service + " must depend on " + target + " with condition " + condition + ", has "
+                    + (actual == null ? "no dependency" : actual));
+        }
+    }
+
+    static Set<String> closure(Map<String, Map<String, String>> deps, String start) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<String> todo = new ArrayList<>(deps.getOrDefault(start, Map.of()).keySet());
+        while (!todo.isEmpty()) {
+            String next = todo.remove(0);
+            if (seen.add(next)) {
+                todo.addAll(deps.getOrDefault(next, Map.of()).keySet());
+            }
+        }
+        return seen;
+    }
+
+    static List<String> checkDataVolume(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> api = p.services().get("api-service");
+        if (api == null) {
+            return List.of("service api-service is missing");
+        }
+        String dataDir = environment(api).get("API_DATA_DIR");
+        if (dataDir == null) {
+            return List.of("api-service must set API_DATA_DIR (its H2 files) to a directory on a named volume");
+        }
+        Set<String> named = map(p.compose.get("volumes")).keySet();
+        boolean onNamedVolume = false;
+        for (Object entry : list(api.get("volumes"))) {
+            String source;
+            String target;
+            if (entry instanceof Map<?, ?> m) {
+                source = str(m.get("source"));
+                target = str(m.get("target"));
+                if (!"volume".equals(str(m.get("type")))) {
+                    continue;
+                }
+            } else {
+                String[] parts = str(entry).split(":");
+                if (parts.length < 2) {
+                    continue;
+                }
+                source = parts[0];
+                target = parts[1];
+            }
+            if (named.contains(source) && (dataDir.equals(target) || dataDir.startsWith(target + "/"))) {
+                onNamedVolume = true;
+            }
+        }
+        if (!onNamedVolume) {
+            problems.add("API_DATA_DIR=" + dataDir + " is not on a named volume (declared under top-level volumes:"
+                    + " " + named + "), api-service mounts " + api.get("volumes"));
+        }
+        return problems;
+    }
+
+    static List<String> checkRestartPolicies(Project p) {
+        List<String> problems = new ArrayList<>();
+        Set<String> allowed = Set.of("always", "unless-stopped", "on-failure");
+        p.services().forEach((name, service) -> {
+            String restart = str(service.get("restart"));
+            if (!allowed.contains(restart.replaceAll(":\\d+$", ""))) {
+                problems.add("service " + name + " needs a restart policy (" + allowed + "), has '" + restart + "'");
+            }
+        });
+        return problems;
+    }
+
+    static List<String> checkDockerfiles(Project p) {
+        List<String> problems = new ArrayList<>();
+        for (String module : RUNNABLE_MODULES) {
+            String text = p.dockerfiles.get(module);
+            if (text == null) {
+                problems.add(module + "/Dockerfile is missing");
+                continue;
+            }
+            String where = module + "/Dockerfile: ";
+            List<List<Instruction>> stages = Dockerfile.stages(text);
+            if (stages.size() < 2) {
+                problems.add(where + "must be multi-stage (build with Maven, run on a JRE)");
+                continue;
+            }
+            List<Instruction> build = stages.get(0);
+            List<Instruction> run = stages.get(stages.size() - 1);
+            Set<String> copied = new LinkedHashSet<>();
+            for (Instruction i : build) {
+                if (i.keyword().equals("COPY")) {
+                    List<String> args = Dockerfile.args(i.args());
+                    args.subList(0, args.size() - 1).stream().filter(a -> !a.startsWith("--"))
+                            .map(a -> a.replaceAll("/$", "")).forEach(copied::add);
+                }
+            }
+            for (String source : copied) {
+                if (!Files.exists(p.root().resolve(source))) {
+                    problems.add(where + "COPY " + source + " does not exist in the build context");
+                }
+            }
+            for (String m : p.modules) {
+                if (!copied.contains(m + "/pom.xml")) {
+                    problems.add(where + "must COPY " + m + "/pom.xml (the root pom lists every module)");
+                }
+            }
+            if (!copied.contains("pom.xml")) {
+                problems.add(where + "must COPY the root pom.xml");
+            }
+            for (String needed : p.alsoMake(module)) {
+                if (!copied.contains(needed + "/src")) {
+                    problems.add(where + "must COPY " + needed + "/src (mvn -pl " + module + " -am builds " + needed + ")");
+                }
+            }
+            boolean packages = build.stream().anyMatch(i -> i.keyword().equals("RUN")
+                    && i.args().matches(".*\\bmvn\\b.*") && i.args().contains(" package")
+                    && i.args().matches(".*-pl\\s+" + Pattern.quote(module) + "\\s.*") && i.args().contains("-am"));
+            if (!packages) {
+                problems.add(where + "must build with 'mvn … -pl " + module + " -am package'");
+            }
+            List<String> users = run.stream().filter(i -> i.keyword().equals("USER")).map(Instruction::args).toList();
+            String user = users.isEmpty() ? null : users.get(users.size() - 1);
+            if (user == null || user.split(":")[0].equals("root") || user.split(":")[0].equals("0")) {
+                problems.add(where + "the runtime stage must switch to a non-root USER, has " + user);
+            }
+            String entrypoint = run.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args)
+                    .reduce((a, b) -> b).orElse("");
+            if (p.isBootModule(module)) {
+                boolean extracts = build.stream().anyMatch(i -> i.keyword().equals("RUN")
+                        && i.args().contains("-Djarmode=tools") && i.args().contains(" extract")
+                        && i.args().contains("--layers") && i.args().contains("--launcher"));
+                if (!extracts) {
+                    problems.add(where + "must extract the layers: java -Djarmode=tools -jar … extract --layers"
+                            + " --launcher --destination …");
+                }
+                List<String> layers = new ArrayList<>();
+                for (Instruction i : run) {
+                    Matcher m = Pattern.compile("extracted/([a-z-]+)/?\\s").matcher(i.args() + " ");
+                    if (i.keyword().equals("COPY") && m.find()) {
+                        layers.add(m.group(1));
+                    }
+                }
+                if (!layers.equals(BOOT_LAYERS)) {
+                    problems.add(where + "must copy the layers in the order " + BOOT_LAYERS + ", copies " + layers);
+                }
+                if (!entrypoint.contains("org.springframework.boot.loader.launch.JarLauncher")) {
+                    problems.add(where + "ENTRYPOINT must start org.springframework.boot.loader.launch.JarLauncher");
+                }
+            } else {
+                boolean copiesJar = run.stream().anyMatch(i -> i.keyword().equals("COPY")
+                        && i.args().contains(module + "/target/" + module + "-cli.jar"));
+                if (!copiesJar || !entrypoint.contains(module + "-cli.jar")) {
+                    problems.add(where + "must copy and run " + module + "/target/" + module + "-cli.jar");
+                }
+            }
+        }
+        return problems;
+    }
+
+    static List<String> checkDockerignore(Project p) {
+        List<String> problems = new ArrayList<>();
+        if (p.dockerignore == null) {
+            return List.of(".dockerignore is missing at the repository root");
+        }
+        Set<String> lines = new LinkedHashSet<>(Arrays.asList(p.dockerignore.split("\\R")));
+        for (String required : List.of("**/target", ".git", ".demo", "data")) {
+            if (!lines.contains(required)) {
+                problems.add(".dockerignore must contain the line " + required);
+            }
+        }
+        return problems;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Reading the files
+
+    static Path findRoot() {
+        String configured = System.getProperty("reconnect.root");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path pom = dir.resolve("pom.xml");
+            try {
+                if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>devkit</module>")) {
+                    return dir;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("repository root (the pom listing <module>devkit</module>) not found above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    /** The files the checks read, loaded into mutable structures so that a test can break a copy. */
+    static final class Project {
+        private final Path root;
+        final Map<String, Object> compose;
+        final List<String> modules;
+        final Map<String, Document> poms = new LinkedHashMap<>();
+        final Map<String, String> dockerfiles = new LinkedHashMap<>();
+        final Map<String, AppConfig> appConfigs = new LinkedHashMap<>();
+        String dockerignore;
+
+        private Project(Path root, Map<String, Object> compose, List<String> modules) {
+            this.root = root;
+            this.compose = compose;
+            this.modules = modules;
+        }
+
+        static Project load(Path root) throws IOException {
+            Path composeFile = root.resolve("docker-compose.yml");
+            if (!Files.isRegularFile(composeFile)) {
+                fail("docker-compose.yml is missing at " + composeFile);
+            }
+            Map<String, Object> compose;
+            try (Reader reader = Files.newBufferedReader(composeFile)) {
+                compose = map(yaml().load(reader));
+            }
+            Document rootPom = xml(root.resolve("pom.xml"));
+            List<String> modules = children(child(rootPom.getDocumentElement(), "modules"), "module").stream()
+                    .map(Node::getTextContent).map(String::trim).toList();
+            Project p = new Project(root, deepCopy(compose), modules);
+            for (String module : modules) {
+                p.poms.put(module, xml(root.resolve(module).resolve("pom.xml")));
+                Path dockerfile = root.resolve(module).resolve("Dockerfile");
+                if (Files.isRegularFile(dockerfile)) {
+                    p.dockerfiles.put(module, Files.readString(dockerfile));
+                }
+                Path yml = root.resolve(module).resolve("src/main/resources/application.yml");
+                if (Files.isRegularFile(yml)) {
+                    p.appConfigs.put(module, AppConfig.read(yml));
+                }
+            }
+            Path ignore = root.resolve(".dockerignore");
+            p.dockerignore = Files.isRegularFile(ignore) ? Files.readString(ignore) : null;
+            return p;
+        }
+
+        Path root() {
+            return root;
+        }
+
+        Map<String, Map<String, Object>> services() {
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) (Map<?, ?>)
+                    compose.computeIfAbsent("services", k -> new LinkedHashMap<>());
+            return services;
+        }
+
+        Map<String, Object> service(String name) {
+            Map<String, Object> service = services().get(name);
+            assertTrue(service != null, "service " + name + " missing");
+            return service;
+        }
+
+        Map<String, Object> build(String name) {
+            return mutableMap(service(name), "build");
+        }
+
+        Map<String, Object> healthcheck(String name) {
+            return mutableMap(service(name), "healthcheck");
+        }
+
+        Map<String, Object> env(String name) {
+            return mutableMap(service(name), "environment");
+        }
+
+        Map<String, Object> dependsOn(String name) {
+            return mutableMap(service(name), "depends_on");
+        }
+
+        void editDockerfile(String module, Function<String, String> edit) {
+            String before = dockerfiles.get(module);
+            String after = edit.apply(before);
+            assertTrue(!after.equals(before), "the edit did not change " + module + "/Dockerfile");
+            dockerfiles.put(module, after);
+        }
+
+        Path contextPath(Map<String, Object> build) {
+            Object context = build.get("context");
+            return root.resolve(context == null ? "." : str(context)).normalize();
+        }
+
+        Path dockerfilePath(Map<String, Object> build) {
+            Object dockerfile = build.get("dockerfile");
+            return contextPath(build).resolve(dockerfile == null ? "Dockerfile" : str(dockerfile)).normalize();
+        }
+
+        /** The runtime base image of a service: its image:, or the last FROM of its Dockerfile. */
+        String runtimeImage(String service) {
+            Map<String, Object> s = services().get(service);
+            if (s.get("build") != null) {
+                Path dockerfile = dockerfilePath(map(s.get("build")));
+                String module = root.relativize(dockerfile).getName(0).toString();
+                String text = dockerfiles.get(module);
+                if (text == null) {
+                    return null;
+                }
+                List<List<Instruction>> stages = Dockerfile.stages(text);
+                return From.parse(stages.get(stages.size() - 1).get(0).args()).image();
+            }
+            return s.get("image") == null ? null : str(s.get("image"));
+        }
+
+        boolean isBootModule(String module) {
+            return children(child(child(poms.get(module).getDocumentElement(), "build"), "plugins"), "plugin").stream()
+                    .anyMatch(plugin -> "spring-boot-maven-plugin".equals(text(plugin, "artifactId")));
+        }
+
+        /** The server.port default of a module's application.yml (fails the test when there is none). */
+        int appPort(String module) {
+            AppConfig config = appConfigs.get(module);
+            PortVariable port = config == null ? null : config.portVariable();
+            assertTrue(port != null, module + "/src/main/resources/application.yml has no server.port: ${VAR:default}");
+            return Integer.parseInt(port.defaultValue());
+        }
+
+        /** The modules 'mvn -pl module -am' builds besides the module itself: its reactor dependencies, transitively. */
+        Set<String> alsoMake(String module) {
+            Map<String, String> byArtifactId = new LinkedHashMap<>();
+            poms.forEach((dir, pom) -> byArtifactId.put(text(pom.getDocumentElement(), "artifactId"), dir));
+            Set<String> result = new LinkedHashSet<>();
+            List<String> todo = new ArrayList<>(List.of(module));
+            while (!todo.isEmpty()) {
+                String next = todo.remove(0);
+                for (Element dependency : children(child(poms.get(next).getDocumentElement(), "dependencies"),
+                        "dependency")) {
+                    String group = text(dependency, "groupId");
+                    String dir = byArtifactId.get(text(dependency, "artifactId"));
+                    if (dir != null && ("dev.reconnect".equals(group) || "${project.groupId}".equals(group))
+                            && result.add(dir)) {
+                        todo.add(dir);
+                    }
+                }
+            }
+            result.remove(module);
+            return result;
+        }
+    }
+
+    /** What a module's application.yml reads from the environment and which property paths it sets. */
+    record AppConfig(Map<String, String> placeholders, Set<String> propertyPaths, Map<String, Object> flat) {
+        static AppConfig read(Path yml) throws IOException {
+            String text = Files.readString(yml);
+            Map<String, String> placeholders = new LinkedHashMap<>();
+            Matcher m = PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                placeholders.put(m.group(1), m.group(2));
+            }
+            Map<String, Object> flat = new LinkedHashMap<>();
+            for (Object document : yaml().loadAll(text)) {
+                flatten("", document, flat);
+            }
+            Set<String> paths = new LinkedHashSet<>(flat.keySet());
+            paths.addAll(KNOWN_SPRING_PROPERTIES);
+            return new AppConfig(placeholders, paths, flat);
+        }
+
+        private static void flatten(String prefix, Object value, Map<String, Object> out) {
+            if (value instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> flatten(prefix.isEmpty() ? str(k) : prefix + "." + k, v, out));
+            } else if (value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    flatten(prefix + "[" + i + "]", list.get(i), out);
+                }
+            } else {
+                out.put(prefix, value);
+            }
+        }
+
+        /** True when the variable is a relaxed-binding environment name of a property this yml sets (or a known one). */
+        boolean bindsRelaxed(String variable) {
+            for (String path : propertyPaths) {
+                String base = path.replaceAll("\\[(\\d+)]", ".$1").replace('.', '_').toUpperCase(Locale.ROOT);
+                if (variable.equals(base.replace("-", "")) || variable.equals(base.replace('-', '_'))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** server.port: ${NAME:default}, or null. */
+        PortVariable portVariable() {
+            Object raw = flat.get("server.port");
+            Matcher m = raw == null ? null : PLACEHOLDER.matcher(str(raw));
+            return m != null && m.matches() && m.group(2) != null ? new PortVariable(m.group(1), m.group(2)) : null;
+        }
+    }
+
+    record PortVariable(String name, String defaultValue) {
+    }
+
+    record Instruction(String keyword, String args) {
+    }
+
+    record From(String image, String alias) {
+        static From parse(String args) {
+            List<String> words = new ArrayList<>(Arrays.asList(args.trim().split("\\s+")));
+            words.removeIf(w -> w.startsWith("--"));
+            String alias = words.size() >= 3 && words.get(1).equalsIgnoreCase("AS") ? words.get(2) : null;
+            return new From(words.get(0), alias);
+        }
+    }
+
+    static final class Dockerfile {
+        /** Instructions grouped by stage (each list starts with its FROM); continuations joined, comments dropped. */
+        static List<List<Instruction>> stages(String text) {
+            List<List<Instruction>> stages = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            for (String line : text.split("\\R")) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.length() == 0)) {
+                    continue;
+                }
+                if (trimmed.endsWith("\\")) {
+                    current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                    continue;
+                }
+                current.append(trimmed);
+                String instruction = current.toString().trim();
+                current.setLength(0);
+                if (instruction.isEmpty()) {
+                    continue;
+                }
+                String[] parts = instruction.split("\\s+", 2);
+                Instruction i = new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1] : "");
+                if (i.keyword().equals("FROM")) {
+                    stages.add(new ArrayList<>());
+                }
+                if (stages.isEmpty()) {
+                    if (i.keyword().equals("ARG")) {
+                        continue;
+                    }
+                    throw new IllegalStateException("Dockerfile instruction before FROM: " + instruction);
+                }
+                stages.get(stages.size() - 1).add(i);
+            }
+            return stages;
+        }
+
+        /** Arguments of COPY/ADD in shell or exec (JSON array) form. */
+        static List<String> args(String args) {
+            String trimmed = args.trim();
+            if (trimmed.startsWith("[")) {
+                return Arrays.stream(trimmed.substring(1, trimmed.length() - 1).split(","))
+                        .map(s -> s.trim().replaceAll("^\"|\"$", "")).toList();
+            }
+            return Arrays.asList(trimmed.split("\\s+"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Small helpers
+
+    static void assertNoProblems(String what, List<String> problems) {
+        if (!problems.isEmpty()) {
+            fail(what + ": " + problems.size() + " problem(s):\n  - " + String.join("\n  - ", problems) + "\n");
+        }
+    }
+
+    /** A healthcheck's test as a list: the string form means CMD-SHELL. */
+    static List<String> healthcheckTest(Map<String, Object> healthcheck) {
+        Object test = healthcheck.get("test");
+        if (test instanceof List<?> l) {
+            return l.stream().map(DockerComposeFileTest::str).toList();
+        }
+        return test == null ? List.of() : List.of("CMD-SHELL", str(test));
+    }
+
+    /** The program a healthcheck runs first. */
+    static String healthcheckTool(List<String> test) {
+        String command = switch (test.get(0)) {
+            case "CMD" -> test.size() > 1 ? test.get(1) : "";
+            case "CMD-SHELL" -> test.size() > 1 ? test.get(1) : "";
+            default -> test.get(0);
+        };
+        String first = command.trim().split("\\s+")[0];
+        return first.substring(first.lastIndexOf('/') + 1);
+    }
+
+    static Yaml yaml() {
+        return new Yaml(new SafeConstructor(new LoaderOptions()));
+    }
+
+    static Document xml(Path file) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return factory.newDocumentBuilder().parse(file.toFile());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    static Element child(Element parent, String name) {
+        List<Element> found = children(parent, name);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    static List<Element> children(Element parent, String name) {
+        List<Element> result = new ArrayList<>();
+        if (parent == null) {
+            return result;
+        }
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                result.add(e);
+            }
+        }
+        return result;
+    }
+
+    static String text(Element parent, String name) {
+        Element e = child(parent, name);
+        return e == null ? null : e.getTextContent().trim();
+    }
+
+    static String str(Object o) {
+        return o == null ? "" : String.valueOf(o);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    static List<?> list(Object o) {
+        if (o instanceof List<?> l) {
+            return l;
+        }
+        return o == null ? List.of() : List.of(o);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> mutableMap(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        if (!(value instanceof Map)) {
+            value = new LinkedHashMap<String, Object>();
+            parent.put(key, value);
+        }
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T deepCopy(T value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(k, deepCopy(v)));
+            return (T) copy;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>();
+            l.forEach(v -> copy.add(deepCopy(v)));
+            return (T) copy;
+        }
+        return value;
+    }
+
+    /** A service's environment as NAME -> raw value, from the map or the list ("NAME=value") form. */
+    static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Object raw = service.get("environment");
+        if (raw instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> env.put(str(k), str(v)));
+        } else {
+            for (Object entry : list(raw)) {
+                String[] kv = str(entry).split("=", 2);
+                env.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        }
+        return env;
+    }
+
+    /** depends_on as target -> condition (the list form means service_started). */
+    static Map<String, String> dependsOn(Map<String, Object> service) {
+        Map<String, String> deps = new LinkedHashMap<>();
+        Object raw = service.get("depends_on");
+        if (raw instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                Object condition = map(v).get("condition");
+                deps.put(str(k), condition == null ? "service_started" : str(condition));
+            });
+        } else {
+            list(raw).forEach(target -> deps.put(str(target), "service_started"));
+        }
+        return deps;
+    }
+
+    static void walkStrings(Object value, Consumer<String> visit) {
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                visit.accept(str(k));
+                walkStrings(v, visit);
+            });
+        } else if (value instanceof Collection<?> c) {
+            c.forEach(v -> walkStrings(v, visit));
+        } else if (value instanceof String s) {
+            visit.accept(s);
+        }
+    }
+
+    /** The text after the first $ compose would interpolate ($ not written as $$), or null if there is none. */
+    static String compose$(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) == '$') {
+                if (i + 1 < value.length() && value.charAt(i + 1) == '$') {
+                    i++;
+                } else {
+                    return value.substring(i + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The value the container sees: compose turns $$ into $. */
+    static String compose$$(String value) {
+        return value.replace("$$", "$");
+    }
+
+    /** Go-style duration ("2s", "1m", "1m30s", "500ms"), or null when absent or unreadable. */
+    static Duration duration(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Matcher m = DURATION_PART.matcher(value.trim());
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+            end = m.end();
+        }
+        return end == value.trim().length() ? total : null;
+    }
+}
