@@ -2,7 +2,8 @@
 # Runs the whole system locally on consul-emulator and shows a client surviving a ws-service restart.
 #   ./demo.sh                       run, kill -9 ws-service, restart it, keep running until Ctrl-C
 #   ./demo.sh --once                the same once, then a summary line; exit 0 when nothing was lost
-#   ./demo.sh --once --scenario X   X: sigkill (default), sigterm, sigstop, failover, registry-restart, api-restart
+#   ./demo.sh --once --scenario X   X: sigkill (default), sigterm, sigstop, failover, both-killed,
+#                                   registry-restart, api-restart, gateway-restart, ten-restarts
 #   ./demo.sh --clients N           N clients in the client process
 # Every process it starts is stopped on exit, Ctrl-C and failure. Logs go to .demo/<time>/logs.
 set -euo pipefail

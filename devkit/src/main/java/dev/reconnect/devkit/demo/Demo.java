@@ -23,7 +23,8 @@ public final class Demo {
     static final String USAGE = """
             usage: ./demo.sh [--once] [--scenario NAME] [--clients N]
               --once           run the scenario, print a summary line, stop everything and exit
-              --scenario NAME  sigkill (default), sigterm, sigstop, failover, registry-restart, api-restart
+              --scenario NAME  sigkill (default), sigterm, sigstop, failover, both-killed,
+                               registry-restart, api-restart, gateway-restart, ten-restarts
               --clients N      clients in the client process (default 1)
             exit codes: 0 ok, 1 the scenario failed, 2 bad usage, 3 a process could not be started""";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
@@ -53,7 +54,7 @@ public final class Demo {
         say("logs go to " + runDir.resolve("logs"));
         LocalSystem system = new LocalSystem(root, Ports.defaults(), runDir);
         try (ScenarioRun run = new ScenarioRun(system, options.clients(), Demo::say)) {
-            run.start(options.scenario().equals("failover") ? 2 : 1);
+            run.start(ScenarioRun.TWO_INSTANCE_SCENARIOS.contains(options.scenario()) ? 2 : 1);
             if (options.once()) {
                 Summary summary = run.run(options.scenario());
                 writeSummary(runDir, summary);

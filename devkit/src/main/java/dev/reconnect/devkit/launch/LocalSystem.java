@@ -23,10 +23,16 @@ public final class LocalSystem implements AutoCloseable {
     private final Ports ports;
     private final ProcessLauncher launcher;
     private final Path dataDir;
+    private final RegistryRunner registryRunner;
 
     public LocalSystem(Path root, Ports ports, Path runDir) {
+        this(root, ports, runDir, RegistryRunner.emulator());
+    }
+
+    public LocalSystem(Path root, Ports ports, Path runDir, RegistryRunner registryRunner) {
         this.root = root;
         this.ports = ports;
+        this.registryRunner = registryRunner;
         this.launcher = new ProcessLauncher(runDir.resolve("logs"));
         this.dataDir = runDir.resolve("data");
     }
@@ -64,9 +70,18 @@ public final class LocalSystem implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + ports.registry());
     }
 
-    public ManagedProcess startRegistry() {
-        return launcher.startJar("consul-emulator", jar("consul-emulator", "consul-emulator.jar"), ports.registry(),
-                List.of("--port", Integer.toString(ports.registry()), "--reaper-interval", "1s",
+    /** Starts the registry (consul-emulator unless told otherwise) and returns once it answers. */
+    public RegistryRunner.Running startRegistry() {
+        return registryRunner.start(this, ports.registry());
+    }
+
+    public RegistryRunner registryRunner() {
+        return registryRunner;
+    }
+
+    ManagedProcess startEmulatorProcess(int port) {
+        return launcher.startJar("consul-emulator", jar("consul-emulator", "consul-emulator.jar"), port,
+                List.of("--port", Integer.toString(port), "--reaper-interval", "1s",
                         "--min-deregister-after", "10s"),
                 Map.of());
     }

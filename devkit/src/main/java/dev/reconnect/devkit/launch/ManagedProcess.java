@@ -15,11 +15,17 @@ public final class ManagedProcess {
     private final String name;
     private final Process process;
     private final Path log;
+    private volatile Thread outputPump;
 
     ManagedProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
+    }
+
+    /** The thread copying the process's output into its log, when there is one. */
+    void outputPump(Thread pump) {
+        this.outputPump = pump;
     }
 
     public String name() {
@@ -74,6 +80,14 @@ public final class ManagedProcess {
 
     /** The last lines of the process's log, for failure messages. */
     public String logTail(int lines) {
+        Thread pump = outputPump;
+        if (pump != null && !process.isAlive()) {
+            try {
+                pump.join(2_000); // the last lines may still be in the pipe
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             List<String> all = Files.readAllLines(log);
             return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -82,6 +82,7 @@ public final class ProcessLauncher implements AutoCloseable {
             if (lines != null) {
                 Thread pump = new Thread(() -> pumpLines(process, log, lines), name + "-output");
                 pump.setDaemon(true);
+                managed.outputPump(pump);
                 pump.start();
             }
             return managed;

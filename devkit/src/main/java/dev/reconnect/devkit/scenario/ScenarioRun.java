@@ -3,6 +3,7 @@ package dev.reconnect.devkit.scenario;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.protocol.Json;
@@ -23,8 +24,11 @@ import java.util.function.Consumer;
  * demo shows is what the tests check.
  */
 public final class ScenarioRun implements AutoCloseable {
-    public static final List<String> SCENARIOS =
-            List.of("sigkill", "sigterm", "sigstop", "failover", "registry-restart", "api-restart");
+    public static final List<String> SCENARIOS = List.of("sigkill", "sigterm", "sigstop", "failover", "both-killed",
+            "registry-restart", "api-restart", "gateway-restart", "ten-restarts");
+
+    /** Scenarios that need two ws-service instances. */
+    public static final List<String> TWO_INSTANCE_SCENARIOS = List.of("failover", "both-killed");
 
     /** How much later than a client the observer may hear of the same readiness change. */
     private static final long OBSERVER_LAG_MILLIS = 250;
@@ -39,12 +43,14 @@ public final class ScenarioRun implements AutoCloseable {
     private final Map<String, String> clientStates = new HashMap<>();
     private final Map<Integer, ManagedProcess> wsInstances = new LinkedHashMap<>();
     private ReadinessObserver observer;
-    private ManagedProcess registry;
+    private RegistryRunner.Running registry;
     private ManagedProcess api;
     private ManagedProcess gateway;
     private ManagedProcess client;
     private ManagedProcess publisher;
     private Instant outageFrom;
+    private Instant everythingStartedAt;
+    private Instant lastComponentLaunchedAt;
     private Instant recoveredAt;
 
     private final int publishRate;
@@ -67,39 +73,91 @@ public final class ScenarioRun implements AutoCloseable {
      * instances, they all start before the clients, so that connections spread over them.
      */
     public void start(int wsCount) {
-        say("starting consul-emulator on :" + system.ports().registry());
-        registry = system.startRegistry();
-        system.awaitOk(registry, system.registry().resolve("/v1/status/leader"));
+        if (wsCount == 1) {
+            start(1, StartOrder.WS_SERVICE_LAST);
+            return;
+        }
+        startRegistry();
+        startApiAndGateway();
+        startWsInstances(wsCount);
+        startClients(false);
+        awaitFlowing();
+    }
 
+    /** Starts the system in {@code order}, the clients just before the last component. */
+    public void start(int wsCount, StartOrder order) {
+        observer = new ReadinessObserver(system.gateway(), change -> say("readiness: " + change.summary()));
+        List<StartOrder.Component> steps = order.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            boolean last = i == steps.size() - 1;
+            if (last) {
+                lastComponentLaunchedAt = Instant.now();
+            }
+            switch (steps.get(i)) {
+                case REGISTRY -> startRegistry();
+                case API -> {
+                    say("starting api-service on :" + system.ports().api());
+                    api = system.startApi();
+                    system.awaitOk(api, system.readinessOf(system.ports().api()));
+                }
+                case GATEWAY -> {
+                    say("starting the gateway on :" + system.ports().gateway());
+                    gateway = system.startGateway();
+                    system.awaitOk(gateway, system.readinessOf(system.ports().gateway()));
+                }
+                case WS -> startWsInstances(wsCount);
+                case CLIENTS -> startClients(true);
+            }
+            if (last) {
+                everythingStartedAt = Instant.now();
+            }
+        }
+        awaitFlowing();
+    }
+
+    private void startRegistry() {
+        say("starting " + system.registryRunner().name() + " on :" + system.ports().registry());
+        registry = system.startRegistry();
+    }
+
+    private void startApiAndGateway() {
         say("starting api-service on :" + system.ports().api() + " and the gateway on :" + system.ports().gateway());
         api = system.startApi();
         gateway = system.startGateway();
         system.awaitOk(api, system.readinessOf(system.ports().api()));
         system.awaitOk(gateway, system.readinessOf(system.ports().gateway()));
-        observer = new ReadinessObserver(system.gateway(), change -> say("readiness: " + change.summary()));
-        boolean wsLast = wsCount == 1;
-        if (!wsLast) {
-            startWsInstances(wsCount);
+        if (observer == null) {
+            observer = new ReadinessObserver(system.gateway(), change -> say("readiness: " + change.summary()));
         }
+    }
 
-        say("starting " + clients + " client(s)" + (wsLast ? ": they wait for readiness, since ws-service is not up yet" : ""));
+    private void startClients(boolean mustWait) {
+        say("starting " + clients + " client(s)" + (mustWait ? ": they must wait, since the system is not complete yet" : ""));
         client = system.startClient("client", List.of("listen", "--gateway", system.gateway().toString(), "--json",
                 "--clients", Integer.toString(clients), "--quiet-messages", "--stats-interval", "1s"), events);
-        if (wsLast) {
+        if (mustWait) {
             awaitClientsIn("WAITING_FOR_READINESS", Duration.ofSeconds(60));
         }
-
         say("starting the publisher (" + publishRate + " messages/s through POST /api/messages)");
         publisher = system.startClient("publisher", List.of("publish", "--gateway", system.gateway().toString(),
                 "--rate", Integer.toString(publishRate), "--json"), line -> { });
+    }
 
-        if (wsLast) {
-            startWsInstances(wsCount);
-        }
+    private void awaitFlowing() {
         awaitClientsOpenSince(Instant.EPOCH);
         long head = awaitHeadAtLeast(publishRate / 2);
         awaitClientsAt(head);
         say("all " + clients + " client(s) open and receiving (log head " + head + ")");
+    }
+
+    /** When the last component of {@link #start(int, StartOrder)} was up and ready. */
+    public Optional<Instant> everythingStartedAt() {
+        return Optional.ofNullable(everythingStartedAt);
+    }
+
+    /** When the last component of {@link #start(int, StartOrder)} was launched. */
+    public Optional<Instant> lastComponentLaunchedAt() {
+        return Optional.ofNullable(lastComponentLaunchedAt);
     }
 
     /** Runs {@code scenario} (one of {@link #SCENARIOS}), lets traffic settle and sums up. */
@@ -146,6 +204,44 @@ public final class ScenarioRun implements AutoCloseable {
                 }
                 recoveredAt = awaitClientsOpenSince(t0);
             }
+            case "gateway-restart" -> {
+                say("kill -9 " + gateway + ", then start it again: clients wait for its readiness API to come back");
+                gateway.kill();
+                awaitClientsLeftOpen(t0);
+                gateway = system.startGateway();
+                system.awaitOk(gateway, system.readinessOf(system.ports().gateway()));
+                recoveredAt = awaitClientsOpenSince(t0);
+            }
+            case "ten-restarts" -> {
+                for (int round = 1; round <= 10; round++) {
+                    ManagedProcess ws = wsInstances.get(wsPort(0));
+                    Instant roundStart = Instant.now();
+                    boolean graceful = round % 2 == 0;
+                    say("restart " + round + " of 10: " + (graceful ? "kill -TERM " : "kill -9 ") + ws);
+                    if (graceful) {
+                        ws.terminate();
+                        ws.awaitExit(Duration.ofSeconds(30));
+                    } else {
+                        ws.kill();
+                    }
+                    awaitClientsLeftOpen(roundStart);
+                    startWs(wsPort(0));
+                    recoveredAt = awaitClientsOpenSince(roundStart);
+                }
+            }
+            case "both-killed" -> {
+                if (wsInstances.size() < 2) {
+                    throw new ScenarioException("both-killed needs two ws-service instances; start with two");
+                }
+                say("kill -9 both ws-service instances, then start only the first again");
+                for (ManagedProcess ws : List.copyOf(wsInstances.values())) {
+                    ws.kill();
+                }
+                awaitClientsLeftOpen(t0);
+                wsInstances.remove(wsPort(1));
+                startWs(wsPort(0));
+                recoveredAt = awaitClientsOpenSince(t0);
+            }
             case "failover" -> {
                 if (wsInstances.size() < 2) {
                     throw new ScenarioException("failover needs two ws-service instances; start with two");
@@ -157,10 +253,9 @@ public final class ScenarioRun implements AutoCloseable {
                 recoveredAt = awaitClientsOpenAfterDrop(t0);
             }
             case "registry-restart" -> {
-                say("kill -9 " + registry + ", then start it again empty: every service must register again");
+                say("kill " + registry + ", then start it again empty: every service must register again");
                 registry.kill();
                 registry = system.startRegistry();
-                system.awaitOk(registry, system.registry().resolve("/v1/status/leader"));
                 outageFrom = Instant.now(); // from here on it is the services' job to register again
                 recoveredAt = awaitReadyAfter(t0);
                 say("every service is registered and passing again "

@@ -1,9 +1,10 @@
-package dev.reconnect.devkit;
+package dev.reconnect.devkit.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
@@ -16,26 +17,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two ws-service instances; new connections spread over both; one is SIGKILLed and its clients
- * resume on the other with nothing lost or doubled, while readiness never stops saying ready.
+ * Two ws-service instances: new connections spread over both; one is SIGKILLed and its clients
+ * resume on the other with nothing lost or doubled, while readiness never stops saying ready; then
+ * both are killed and one restarted. Subclasses choose the registry.
  */
-class FailoverIT {
+abstract class TwoInstanceScenarios {
     static final int CLIENTS = 40;
 
     @TempDir
     Path runDir;
 
+    abstract RegistryRunner registry();
+
+    abstract Ports ports();
+
     @Test
-    void clientsOfAKilledInstanceResumeOnTheOtherWithNothingLostOrDoubled() {
-        try (ScenarioRun run = new ScenarioRun(new LocalSystem(LocalSystem.findRoot(), Ports.from(28600), runDir), CLIENTS,
-                line -> System.out.println("[failover] " + line))) {
+    void clientsOfAKilledInstanceResumeOnTheOtherThenSurviveBothBeingKilled() {
+        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), ports(), runDir, registry());
+        try (ScenarioRun run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[two instances on "
+                + registry() + "] " + line))) {
             run.start(2);
             Set<String> instancesBefore = welcomedBy(run.events().of("state"));
             assertThat(instancesBefore).as("connections spread over both instances\n" + run.timeline())
                     .containsExactlyInAnyOrder("ws-service-" + run.wsPort(0), "ws-service-" + run.wsPort(1));
 
             Instant killedAt = run.disrupt("failover");
-            Summary summary = run.settle("failover", killedAt);
+            Summary summary = run.checkpoint("failover", killedAt);
 
             String story = summary.line() + "\n" + run.timeline();
             List<ClientEvents.Event> reopened = run.events().of("state").stream()
@@ -48,6 +55,15 @@ class FailoverIT {
             assertThat(summary.lost()).as(story).isZero();
             assertThat(summary.duplicates()).as(story).isZero();
             assertThat(summary.failedUpgrades()).as(story).isZero();
+
+            run.startWs(run.wsPort(0)); // two instances again, then both die and only one comes back
+            Instant bothKilledAt = run.disrupt("both-killed");
+            Summary afterBoth = run.settle("both-killed", bothKilledAt);
+            String bothStory = afterBoth.line() + "\n" + run.timeline();
+            assertThat(afterBoth.lost()).as(bothStory).isZero();
+            assertThat(afterBoth.duplicates()).as(bothStory).isZero();
+            assertThat(afterBoth.failedUpgrades()).as(bothStory).isZero();
+            assertThat(afterBoth.connectsWhileNotReady()).as(bothStory).isZero();
         }
     }
 

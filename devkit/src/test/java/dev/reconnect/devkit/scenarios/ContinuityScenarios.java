@@ -1,4 +1,4 @@
-package dev.reconnect.devkit;
+package dev.reconnect.devkit.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +9,7 @@ import dev.reconnect.client.ReconnectingClient;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.observe.ReadinessObserver;
@@ -30,30 +31,39 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The real system (consul-emulator, api-service, one ws-service, gateway) with 200 clients in one
- * CLI process and a publisher at 50 messages/s, disrupted in turn. After each disruption every
- * client must have every message exactly once, in order, with no failed upgrade and no connect
- * attempt while readiness said not ready. One system serves all disruptions, so the suite stays quick.
+ * The real system (the registry, api-service, one ws-service, gateway) with 200 clients in one CLI
+ * process and a publisher at 50 messages/s, disrupted in turn. After each disruption every client
+ * must have every message exactly once, in order, with no failed upgrade and no connect attempt
+ * while readiness said not ready. One system serves all disruptions, so the suite stays quick; a
+ * failure message tells what happened, in order. Subclasses choose the registry.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ContinuityIT {
+abstract class ContinuityScenarios {
     static final int CLIENTS = 200;
-    private static LocalSystem system;
-    private static ScenarioRun run;
+    /** The client's default heartbeat timeout: three missed pings of ws-service's 2 s interval. */
+    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
+    private LocalSystem system;
+    private ScenarioRun run;
+
+    abstract RegistryRunner registry();
+
+    abstract Ports ports();
 
     @BeforeAll
-    static void startTheSystem() throws Exception {
+    void startTheSystem() throws Exception {
         Path runDir = Files.createTempDirectory("continuity-it");
-        system = new LocalSystem(LocalSystem.findRoot(), Ports.from(28500), runDir);
-        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[continuity] " + line));
+        system = new LocalSystem(LocalSystem.findRoot(), ports(), runDir, registry());
+        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[continuity on " + registry() + "] " + line));
         run.start(1);
     }
 
     @AfterAll
-    static void stopEverything() {
+    void stopEverything() {
         if (run != null) {
             run.close();
         }
@@ -104,11 +114,14 @@ class ContinuityIT {
         Summary summary = run.checkpoint("sigstop", stoppedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        assertThat(run.events().of("state").stream()
-                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")))
-                .as("every client left OPEN because the heartbeat went silent\n" + story)
+        List<ClientEvents.Event> noticed = run.events().of("state").stream()
+                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")).toList();
+        assertThat(noticed).as("every client left OPEN because the heartbeat went silent\n" + story)
                 .hasSizeGreaterThanOrEqualTo(CLIENTS)
                 .allMatch(e -> e.text("reason").toLowerCase().contains("heartbeat"));
+        // Generous margin over the timeout: the point is "seconds, not the minutes of TCP".
+        assertThat(noticed).as("noticed within the heartbeat timeout\n" + story)
+                .allMatch(e -> e.t() - stoppedAt.toEpochMilli() < HEARTBEAT_TIMEOUT.plusSeconds(4).toMillis());
         assertNothingLostOrDoubled(summary, story);
     }
 
@@ -175,7 +188,28 @@ class ContinuityIT {
         assertNothingLostOrDoubled(summary, summary.line() + "\n" + run.timeline());
     }
 
-    private static List<LogEntry> readLog(long after) {
+    @Test
+    @Order(7)
+    void gatewayRestartClientsWaitForItsReadinessAndResume() {
+        Instant killedAt = run.disrupt("gateway-restart");
+        Summary summary = run.checkpoint("gateway-restart", killedAt);
+        assertNothingLostOrDoubled(summary, summary.line() + "\n" + run.timeline());
+    }
+
+    @Test
+    @Order(8)
+    void tenRestartsInARowLoseNothing() {
+        Instant startedAt = run.disrupt("ten-restarts");
+        Summary summary = run.checkpoint("ten-restarts", startedAt);
+
+        String story = summary.line() + "\n" + run.timeline();
+        assertThat(run.events().of("reconnected").stream().filter(e -> e.t() >= startedAt.toEpochMilli()))
+                .as("every client reconnected after each of the ten restarts\n" + story)
+                .hasSizeGreaterThanOrEqualTo(10 * CLIENTS);
+        assertNothingLostOrDoubled(summary, story);
+    }
+
+    private List<LogEntry> readLog(long after) {
         List<LogEntry> entries = new ArrayList<>();
         long cursor = after;
         while (true) {
@@ -190,7 +224,7 @@ class ContinuityIT {
         }
     }
 
-    private static void assertNothingLostOrDoubled(Summary summary, String story) {
+    private void assertNothingLostOrDoubled(Summary summary, String story) {
         assertThat(summary.lost()).as("lost\n" + story).isZero();
         assertThat(summary.duplicates()).as("duplicates\n" + story).isZero();
         assertThat(summary.failedUpgrades()).as("failed upgrades\n" + story).isZero();

@@ -1,0 +1,17 @@
+package dev.reconnect.devkit.scenarios;
+
+import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.launch.RegistryRunner;
+
+/** The continuity scenarios on consul-emulator: they run everywhere. */
+class ContinuityIT extends ContinuityScenarios {
+    @Override
+    RegistryRunner registry() {
+        return RegistryRunner.emulator();
+    }
+
+    @Override
+    Ports ports() {
+        return Ports.from(28500);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.reconnect.devkit.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reconnect.devkit.launch.LocalSystem;
+import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.launch.RegistryRunner;
+import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.devkit.observe.ReadinessObserver;
+import dev.reconnect.devkit.scenario.ScenarioRun;
+import dev.reconnect.devkit.scenario.StartOrder;
+import dev.reconnect.devkit.scenario.Summary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Staggered start in each order (ws-service last, gateway last, api-service last, registry last):
+ * clients started before the last component wait, then connect as soon as everything is ready, never
+ * before. Subclasses choose the registry.
+ */
+abstract class StartOrderScenarios {
+    static final int CLIENTS = 5;
+    static final int PUBLISH_RATE = 20;
+    /** Generous: the last component's own registration and first check, then the client's reaction. */
+    static final Duration CONNECTED_SOON_AFTER_READY = Duration.ofSeconds(15);
+
+    abstract RegistryRunner registry();
+
+    abstract Ports ports(StartOrder order);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StartOrder.class)
+    void clientsConnectAsSoonAsEverythingIsReadyAndNeverBefore(StartOrder order, @TempDir Path runDir) {
+        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), ports(order), runDir, registry());
+        try (ScenarioRun run = new ScenarioRun(system, CLIENTS, PUBLISH_RATE,
+                line -> System.out.println("[" + order + " on " + registry() + "] " + line))) {
+            run.start(1, order);
+            Instant launched = run.lastComponentLaunchedAt().orElseThrow();
+            Instant ready = run.everythingStartedAt().orElseThrow();
+            Summary summary = run.checkpoint("start-" + order, launched);
+
+            String story = summary.line() + "\n" + run.timeline();
+            List<ClientEvents.Event> connects = run.events().of("state").stream()
+                    .filter(e -> e.text("to").equals("CONNECTING")).toList();
+            long lastNotReadyAt = run.observer().orElseThrow().changes().stream()
+                    .filter(c -> !c.ready()).mapToLong(ReadinessObserver.Change::at).max().orElse(0);
+            assertThat(connects).as("every client connected\n" + story).hasSizeGreaterThanOrEqualTo(CLIENTS);
+            assertThat(connects).as("no connect before the last component was launched and readiness said ready\n" + story)
+                    .allMatch(e -> e.t() > launched.toEpochMilli() && e.t() > lastNotReadyAt);
+            long lastOpen = run.events().of("state").stream().filter(e -> e.text("to").equals("OPEN"))
+                    .mapToLong(ClientEvents.Event::t).max().orElseThrow();
+            assertThat(lastOpen - ready.toEpochMilli()).as("connected soon after everything was ready\n" + story)
+                    .isLessThan(CONNECTED_SOON_AFTER_READY.toMillis());
+            assertThat(summary.failedUpgrades()).as(story).isZero();
+            assertThat(summary.lost()).as(story).isZero();
+            assertThat(summary.duplicates()).as(story).isZero();
+        }
+    }
+}
