@@ -10,6 +10,7 @@ import dev.reconnect.protocol.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,6 +208,7 @@ public final class ScenarioRun implements AutoCloseable {
             case "gateway-restart" -> {
                 say("kill -9 " + gateway + ", then start it again: clients wait for its readiness API to come back");
                 gateway.kill();
+                gateway = null; // not running on purpose: waits below must not fail on it
                 awaitClientsLeftOpen(t0);
                 gateway = system.startGateway();
                 system.awaitOk(gateway, system.readinessOf(system.ports().gateway()));
@@ -477,7 +479,7 @@ public final class ScenarioRun implements AutoCloseable {
     private void await(String what, Duration timeout, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
-            for (ManagedProcess process : List.of(client, gateway)) {
+            for (ManagedProcess process : Arrays.asList(client, gateway)) {
                 if (process != null && !process.isAlive()) {
                     throw new ScenarioException(process.name() + " exited while waiting for " + what + "\n"
                             + process.logTail(30) + "\n" + timeline());

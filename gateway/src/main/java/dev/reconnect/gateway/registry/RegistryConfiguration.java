@@ -1,5 +1,7 @@
 package dev.reconnect.gateway.registry;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.URI;
 import java.time.Clock;
 import org.springframework.cloud.consul.ConsulProperties;
@@ -11,6 +13,23 @@ class RegistryConfiguration {
     @Bean
     RegistryView registryView(RegistryProperties properties) {
         return new RegistryView(properties, Clock.systemUTC());
+    }
+
+    /** Stable meter names: what readiness says, and how many passing instances each required service has. */
+    @Bean
+    MeterBinder readinessMeters(RegistryView view) {
+        return registry -> {
+            Gauge.builder("gateway.readiness.ready", view, v -> v.readiness().ready() ? 1 : 0)
+                    .description("1 when every required service has a passing instance").register(registry);
+            Gauge.builder("gateway.registry.stale", view, v -> v.readiness().stale() ? 1 : 0)
+                    .description("1 while the registry cannot be reached and routing uses the last known instances")
+                    .register(registry);
+            for (String service : view.requiredServices()) {
+                Gauge.builder("gateway.readiness.passing.instances", view, v -> v.routableInstances(service).size())
+                        .tag("service", service)
+                        .description("passing instances the gateway routes to").register(registry);
+            }
+        };
     }
 
     @Bean

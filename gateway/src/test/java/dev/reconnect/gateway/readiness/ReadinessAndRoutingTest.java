@@ -129,6 +129,20 @@ class ReadinessAndRoutingTest {
 
     @Test
     @Order(4)
+    void readinessIsAlsoAMeter() throws Exception {
+        check("pass", "ws-service-1");
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+
+        HttpResponse<String> meter = get("/actuator/metrics/gateway.readiness.ready");
+        assertThat(meter.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(meter.body()).path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+        HttpResponse<String> passing = get("/actuator/metrics/gateway.readiness.passing.instances?tag=service:ws-service");
+        assertThat(Json.MAPPER.readTree(passing.body()).path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Order(5)
     void routesOnlyToPassingInstancesWithNoStaleCache() throws Exception {
         check("pass", "ws-service-1");
         check("pass", "api-service-1");
@@ -142,7 +156,7 @@ class ReadinessAndRoutingTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUnreachableRegistryIs503SayingSoWithStaleCountsNeverA500() throws Exception {
         check("pass", "ws-service-1");
         check("pass", "api-service-1");

@@ -1,6 +1,8 @@
 package dev.reconnect.ws.stream;
 
 import dev.reconnect.protocol.Limits;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.reconnect.protocol.Paths;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +23,12 @@ class WebSocketConfig implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         registry.addHandler(handler, Paths.WEBSOCKET).setAllowedOriginPatterns("*");
+    }
+
+    @Bean
+    MeterBinder sessionMeters() {
+        return registry -> Gauge.builder("ws.sessions", handler, StreamHandler::sessionCount)
+                .description("open WebSocket sessions on this instance").register(registry);
     }
 
     /** Frames over the limit end the session with 1009 instead of being buffered. */
