@@ -13,10 +13,12 @@ import dev.reconnect.ws.log.LogFollower;
 import dev.reconnect.ws.log.LogRejectedException;
 import dev.reconnect.ws.log.LogUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -111,7 +113,7 @@ public class StreamHandler extends TextWebSocketHandler {
     /** The follower may lag a moment behind a client that was served by another instance. */
     private long currentHead(long known) {
         try {
-            return Math.max(known, logClient.read(0, 1, java.time.Duration.ZERO).head());
+            return Math.max(known, logClient.read(0, 1, Duration.ZERO).head());
         } catch (LogUnavailableException e) {
             return Long.MAX_VALUE; // cannot check: trust the client rather than clamp wrongly
         }
@@ -162,7 +164,7 @@ public class StreamHandler extends TextWebSocketHandler {
         log.info("Closed {} session(s) with {} \"{}\"", count, CloseCodes.GOING_AWAY, CloseCodes.REASON_RESTARTING);
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
+    private static ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
