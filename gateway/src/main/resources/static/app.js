@@ -68,7 +68,9 @@ function onReadinessCheck(check) {
   ready.className = result.ready ? 'ready' : 'not-ready';
   ready.dataset.outcome = result.outcome;
   ready.dataset.t = String(check.at);
-  const next = check.nextInMs === null ? '' : `; next check in ${(check.nextInMs / 1000).toFixed(1)} s`;
+  const next = check.nextInMs === null ? ''
+    : result.ready ? `; connecting in ${(check.nextInMs / 1000).toFixed(1)} s (spreading a crowd's connects)`
+    : `; next check in ${(check.nextInMs / 1000).toFixed(1)} s`;
   setText('readiness-detail', `${time(check.at)} ${check.longPoll ? 'long-poll' : 'check'}: ${result.detail}${next}`);
   if (!result.readiness) return;  // keep the last known services on screen
   setText('readiness-registry', result.readiness.registry);

@@ -109,6 +109,9 @@ export function parseReadiness(status, retryAfterHeader, bodyText, nowMs) {
     registry: typeof node.registry === 'string' ? node.registry : 'unknown',
     stale: node.stale === true,
     index: Number.isSafeInteger(node.index) ? node.index : null,
+    // > 0 when the gateway woke a crowd of waiting clients at once: take a random place in that window.
+    connectSpreadMillis: Number.isSafeInteger(node.connectSpreadMillis) && node.connectSpreadMillis > 0
+      ? node.connectSpreadMillis : 0,
     services: rawServices.map(s => ({
       name: typeof s.name === 'string' ? s.name : '?',
       status: typeof s.status === 'string' ? s.status : '?',
@@ -374,6 +377,16 @@ export function createReconnectingClient(options = {}) {
     lastAnswer = { ready: result.ready, at: now() };
     if (result.ready) {
       lastReadyAt = now();
+      const spread = result.readiness ? result.readiness.connectSpreadMillis : 0;
+      if (spread > 0) {
+        const wait = Math.floor(env.random() * spread);
+        emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
+        const myTurn = ++step;
+        stepTimer = env.timers.setTimeout(() => {
+          if (myTurn === step && state === State.WAITING_FOR_READINESS) connect(result);
+        }, wait);
+        return;
+      }
       emit('onReadinessCheck', { result, longPoll, nextInMs: null, at: now() });
       connect(result);
       return;

@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +57,7 @@ final class ClientEngine {
     private final CircuitBreaker breaker;
     private final SequenceTracker sequence;
     private final Outbox outbox;
+    private final RandomGenerator random;
     private final HeartbeatMonitor heartbeat;
     private final CompletableFuture<ClientState> terminated = new CompletableFuture<>();
 
@@ -86,8 +88,9 @@ final class ClientEngine {
 
     ClientEngine(String name, ClientConfig config, Scheduler loop, Clock clock, WebSocketTransport sockets,
                  ReadinessTransport readinessHttp, ClientListener listener, ClientMetrics metrics, Retry retry,
-                 CircuitBreaker breaker, Outbox outbox) {
+                 CircuitBreaker breaker, Outbox outbox, RandomGenerator random) {
         this.name = name;
+        this.random = random;
         this.config = config;
         this.loop = loop;
         this.clock = clock;
@@ -253,15 +256,21 @@ final class ClientEngine {
         lastReadiness = result;
         if (result.ready()) {
             lastReadyAt = clock.instant();
-            emitReadinessCheck(result, query.longPoll(), Optional.empty());
-            if (breaker.tryAcquirePermission()) {
-                permissionHeld = true;
-                connect(result);
-            } else {
-                Duration left = breakerRemaining();
-                backOff("ready, but the circuit breaker is open for another " + seconds(left),
-                        new HintedFailure("circuit breaker open", left, Duration.ZERO));
+            long spread = result.readiness() == null ? 0 : result.readiness().connectSpreadMillis();
+            if (spread <= 0) {
+                emitReadinessCheck(result, query.longPoll(), Optional.empty());
+                connectIfPermitted(result);
+                return;
             }
+            // The gateway told a crowd at once: take a random place in the window it asks for.
+            Duration wait = Duration.ofMillis(random.nextLong(spread));
+            emitReadinessCheck(result, query.longPoll(), Optional.of(wait));
+            long myNext = ++step;
+            stepTimer = loop.schedule(wait, () -> {
+                if (myNext == step && state == ClientState.WAITING_FOR_READINESS) {
+                    connectIfPermitted(result);
+                }
+            });
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> name + " readiness: " + result.detail());
@@ -288,6 +297,17 @@ final class ClientEngine {
     // =====================================================================================
     // Connecting
     // =====================================================================================
+
+    private void connectIfPermitted(ReadinessResult result) {
+        if (breaker.tryAcquirePermission()) {
+            permissionHeld = true;
+            connect(result);
+        } else {
+            Duration left = breakerRemaining();
+            backOff("ready, but the circuit breaker is open for another " + seconds(left),
+                    new HintedFailure("circuit breaker open", left, Duration.ZERO));
+        }
+    }
 
     private void connect(ReadinessResult readiness) {
         String summary = readiness.summary();

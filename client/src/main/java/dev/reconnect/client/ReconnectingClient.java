@@ -317,7 +317,7 @@ public final class ReconnectingClient implements AutoCloseable {
             ClientMetrics metrics = new ClientMetrics(registry, name, outbox::size);
             ClientListener listener = new CompositeListener(List.copyOf(listeners));
             ClientEngine engine = new ClientEngine(name, config, loop, clk, sockets, readiness, listener, metrics,
-                    retry, breaker, outbox);
+                    retry, breaker, outbox, rnd);
             return new ReconnectingClient(name, config, engine, retry, breaker);
         }
     }

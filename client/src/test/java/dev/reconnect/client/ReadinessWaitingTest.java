@@ -46,6 +46,36 @@ class ReadinessWaitingTest {
     }
 
     @Test
+    void aCrowdWokenTogetherSpreadsItsConnectsOverTheWindowTheGatewayAsksFor() {
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Harness h = new Harness(c -> c, null).start();
+            h.readiness.last().answer(FakeReadiness.readyWithSpread(2, 1000));
+            assertThat(h.sockets.count()).as("not at once").isZero();
+            assertThat(h.state()).isEqualTo(ClientState.WAITING_FOR_READINESS);
+            Duration wait = h.checks.get(h.checks.size() - 1).nextTry().orElseThrow();
+            waits.add(wait);
+            assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(999));
+
+            h.advance(wait);
+            assertThat(h.sockets.count()).as("connects when its turn comes").isEqualTo(1);
+            assertThat(h.state()).isEqualTo(ClientState.CONNECTING);
+        }
+        Duration min = waits.stream().min(Duration::compareTo).orElseThrow();
+        Duration max = waits.stream().max(Duration::compareTo).orElseThrow();
+        assertThat(max.minus(min)).as("spread over the window").isGreaterThan(Duration.ofMillis(500));
+    }
+
+    @Test
+    void closingWhileWaitingForItsTurnOpensNoSocket() {
+        Harness h = new Harness(c -> c, Harness.alwaysMax()).start();
+        h.readiness.last().answer(FakeReadiness.readyWithSpread(2, 1000));
+        h.client.close();
+        h.advance(Duration.ofSeconds(2));
+        assertThat(h.sockets.count()).isZero();
+    }
+
+    @Test
     void jitterSpreadsTheFirstRetriesOfManyClients() {
         List<Duration> firstDelays = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

@@ -88,6 +88,14 @@ public final class FakeReadiness implements ReadinessTransport {
         return HttpAnswer.of(200, body(true, index, 1));
     }
 
+    /** Ready, as told to a crowd of long-polling clients woken together: spread your connects. */
+    public static HttpAnswer readyWithSpread(long index, long spreadMillis) {
+        Readiness readiness = new Readiness(true, Readiness.REGISTRY_UP, false, index, List.of(
+                Readiness.ServiceReadiness.of("ws-service", 1),
+                Readiness.ServiceReadiness.of("api-service", 1)), spreadMillis);
+        return HttpAnswer.of(200, Json.MAPPER.writeValueAsString(readiness));
+    }
+
     public static HttpAnswer notReady(long index) {
         return HttpAnswer.of(503, body(false, index, 0), "1");
     }

@@ -12,13 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryDelay       pause before asking again after the registry failed to answer
  * @param suspectTimeout   how long an instance whose WebSocket dropped abnormally is kept out of
  *                         routing and readiness when the registry says nothing new about it
+ * @param connectSpreadPerClient when one change wakes several long-polling clients, the window over
+ *                         which they are asked to spread their connects grows by this much per client
+ * @param maxConnectSpread the largest such window
  */
 @ConfigurationProperties("registry")
 public record RegistryProperties(
         @DefaultValue({"ws-service", "api-service"}) List<String> requiredServices,
         @DefaultValue("10s") Duration watchWait,
         @DefaultValue("500ms") Duration retryDelay,
-        @DefaultValue("10s") Duration suspectTimeout) {
+        @DefaultValue("10s") Duration suspectTimeout,
+        @DefaultValue("5ms") Duration connectSpreadPerClient,
+        @DefaultValue("2s") Duration maxConnectSpread) {
 
     public RegistryProperties {
         requiredServices = List.copyOf(requiredServices);

@@ -30,6 +30,8 @@ public class RegistryView {
     private final List<String> required;
     private final Clock clock;
     private final java.time.Duration suspectTimeout;
+    private final long spreadPerClientMillis;
+    private final long maxSpreadMillis;
     private final Map<String, Watched> watched = new LinkedHashMap<>();
     private final Map<String, Suspect> suspects = new HashMap<>();
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
@@ -39,6 +41,8 @@ public class RegistryView {
         this.required = properties.requiredServices();
         this.clock = clock;
         this.suspectTimeout = properties.suspectTimeout();
+        this.spreadPerClientMillis = properties.connectSpreadPerClient().toMillis();
+        this.maxSpreadMillis = properties.maxConnectSpread().toMillis();
         for (String service : required) {
             watched.put(service, new Watched(List.of(), false, false));
         }
@@ -148,7 +152,17 @@ public class RegistryView {
         readiness = changed;
         List<CompletableFuture<Readiness>> woken = new ArrayList<>(waiters);
         waiters.clear();
-        woken.forEach(w -> w.complete(changed));
+        // Everyone woken now hears the news at the same instant: ask them to spread their connects.
+        Readiness told = changed.withConnectSpread(connectSpread(woken.size()));
+        woken.forEach(w -> w.complete(told));
+    }
+
+    /** No spread for a lone client; then a window that grows with the crowd, up to a maximum. */
+    long connectSpread(int clientsWoken) {
+        if (clientsWoken <= 1) {
+            return 0;
+        }
+        return Math.min(maxSpreadMillis, spreadPerClientMillis * clientsWoken);
     }
 
     private Readiness compute(long index) {

@@ -15,7 +15,7 @@ class RegistryViewTest {
     private final MutableClock clock = new MutableClock();
     private final RegistryView view = new RegistryView(
             new RegistryProperties(List.of("ws-service", "api-service"), Duration.ofSeconds(10),
-                    Duration.ofMillis(500), Duration.ofSeconds(10)), clock);
+                    Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(5), Duration.ofSeconds(2)), clock);
 
     private static final Instance WS_1 = new Instance("ws-service-8082", "127.0.0.1", 8082, 10);
     private static final Instance WS_2 = new Instance("ws-service-8092", "127.0.0.1", 8092, 11);
@@ -63,6 +63,25 @@ class RegistryViewTest {
         view.update("ws-service", List.of(WS_1));
         assertThat(waiting).isCompleted();
         assertThat(waiting.join().ready()).isTrue();
+    }
+
+    @Test
+    void clientsWokenTogetherAreAskedToSpreadTheirConnectsALoneOneIsNot() {
+        view.update("api-service", List.of(API));
+        long index = view.readiness().index();
+        List<CompletableFuture<Readiness>> crowd = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            crowd.add(view.nextReadiness(index));
+        }
+
+        view.update("ws-service", List.of(WS_1));
+
+        assertThat(crowd).allMatch(w -> w.join().ready() && w.join().connectSpreadMillis() == 1000);
+        CompletableFuture<Readiness> lone = view.nextReadiness(view.readiness().index());
+        view.update("ws-service", List.of());
+        assertThat(lone.join().connectSpreadMillis()).isZero();
+        assertThat(view.connectSpread(10_000)).as("capped").isEqualTo(2000);
+        assertThat(view.readiness().connectSpreadMillis()).as("a plain answer carries none").isZero();
     }
 
     @Test

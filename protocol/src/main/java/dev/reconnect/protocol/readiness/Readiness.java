@@ -13,8 +13,13 @@ import java.util.List;
  * @param index    changes whenever anything in this answer changes; pass it back as {@code ?index=}
  *                 with {@code ?wait=} to long-poll for the next change
  * @param services one entry per required service, in a stable order
+ * @param connectSpreadMillis when greater than 0, this answer woke that many waiting clients at once
+ *                 that they should spread their connects: each waits a random time in
+ *                 [0, connectSpreadMillis) before opening its socket, so that a restart is not
+ *                 followed by a herd of simultaneous upgrades. 0 for a lone client: connect at once.
  */
-public record Readiness(boolean ready, String registry, boolean stale, long index, List<ServiceReadiness> services) {
+public record Readiness(boolean ready, String registry, boolean stale, long index, List<ServiceReadiness> services,
+                        long connectSpreadMillis) {
 
     public static final String REGISTRY_UP = "up";
     public static final String REGISTRY_UNAVAILABLE = "unavailable";
@@ -25,6 +30,15 @@ public record Readiness(boolean ready, String registry, boolean stale, long inde
 
     public Readiness {
         services = List.copyOf(services);
+    }
+
+    /** An answer for which no spread is needed. */
+    public Readiness(boolean ready, String registry, boolean stale, long index, List<ServiceReadiness> services) {
+        this(ready, registry, stale, index, services, 0);
+    }
+
+    public Readiness withConnectSpread(long millis) {
+        return new Readiness(ready, registry, stale, index, services, millis);
     }
 
     /**

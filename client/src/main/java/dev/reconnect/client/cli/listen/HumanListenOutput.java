@@ -83,6 +83,14 @@ public final class HumanListenOutput implements ListenOutput {
         if (check.nextTry().isEmpty()) {
             return; // ready: the CONNECTING line says it
         }
+        if (check.result().ready()) {
+            if (singleClient) {
+                line(check.at(), check.client() + " readiness: ready; connecting in "
+                        + Timestamps.human(check.nextTry().get().toMillis())
+                        + " (the gateway asked the clients it woke together to spread their connects)");
+            }
+            return;
+        }
         boolean longPollNext = !check.result().ready() && check.result().index().isPresent();
         line(check.at(), check.client() + " readiness: " + check.detail() + ", next try in "
                 + Timestamps.human(check.nextTry().get().toMillis()) + (longPollNext ? " (long-poll)" : ""));
