@@ -6,6 +6,7 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import java.nio.file.Path;
@@ -49,9 +50,17 @@ abstract class TwoInstanceScenarios {
                     .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("to").equals("OPEN")).toList();
             assertThat(welcomedBy(reopened)).as("they resumed on the surviving instance\n" + story)
                     .containsExactly("ws-service-" + run.wsPort(1));
-            assertThat(run.observer().orElseThrow().changes().stream().filter(c -> c.at() >= killedAt.toEpochMilli()))
-                    .as("readiness stayed ready: another instance was passing\n" + story)
-                    .allMatch(c -> c.ready());
+            // The gateway checks the surviving instance before counting it again: at most a blip.
+            List<ReadinessObserver.Change> changes = run.observer().orElseThrow().changes().stream()
+                    .filter(c -> c.at() >= killedAt.toEpochMilli()).toList();
+            for (int i = 0; i < changes.size(); i++) {
+                if (!changes.get(i).ready()) {
+                    long notReadyAt = changes.get(i).at();
+                    assertThat(changes.subList(i, changes.size()))
+                            .as("readiness was ready again within a second: another instance was passing\n" + story)
+                            .anyMatch(c -> c.ready() && c.at() - notReadyAt < 1_000);
+                }
+            }
             assertThat(summary.lost()).as(story).isZero();
             assertThat(summary.duplicates()).as(story).isZero();
             assertThat(summary.failedUpgrades()).as(story).isZero();

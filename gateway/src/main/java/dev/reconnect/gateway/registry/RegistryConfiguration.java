@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 class RegistryConfiguration {
     @Bean
     RegistryView registryView(RegistryProperties properties) {
-        return new RegistryView(properties, Clock.systemUTC());
+        return new RegistryView(properties, Clock.systemUTC(), new TcpInstanceProber());
     }
 
     /** Stable meter names: what readiness says, and how many passing instances each required service has. */

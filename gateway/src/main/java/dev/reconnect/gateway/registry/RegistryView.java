@@ -34,10 +34,14 @@ public class RegistryView {
     private final long maxSpreadMillis;
     private final Map<String, Watched> watched = new LinkedHashMap<>();
     private final Map<String, Suspect> suspects = new HashMap<>();
+    /** Siblings of an instance that just failed, kept out until a probe says they still accept connections. */
+    private final java.util.Set<String> unverified = new java.util.HashSet<>();
+    private final InstanceProber prober;
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
     private Readiness readiness;
 
-    public RegistryView(RegistryProperties properties, Clock clock) {
+    public RegistryView(RegistryProperties properties, Clock clock, InstanceProber prober) {
+        this.prober = prober;
         this.required = properties.requiredServices();
         this.clock = clock;
         this.suspectTimeout = properties.suspectTimeout();
@@ -65,7 +69,7 @@ public class RegistryView {
         if (state == null) {
             return List.of();
         }
-        return state.instances().stream().filter(i -> !suspects.containsKey(i.address())).toList();
+        return state.instances().stream().filter(this::routable).toList();
     }
 
     /** Completes with the first readiness whose index differs from {@code index} (at once if it already does). */
@@ -109,17 +113,53 @@ public class RegistryView {
      * told "ready" now would be sent to a dead backend.
      */
     public synchronized void suspect(String address, String reason) {
-        for (Watched state : watched.values()) {
-            for (Instance instance : state.instances()) {
+        for (Map.Entry<String, Watched> entry : watched.entrySet()) {
+            for (Instance instance : entry.getValue().instances()) {
                 if (instance.address().equals(address) && !suspects.containsKey(address)) {
                     suspects.put(address, new Suspect(instance.healthIndex(), clock.instant().plus(suspectTimeout), reason));
+                    unverified.remove(address);
                     log.info("Instance {} at {} taken out of routing: {} (until the registry reports on it again)",
                             instance.id(), address, reason);
+                    probeSiblings(entry.getKey(), entry.getValue().instances());
                     recompute();
                     return;
                 }
             }
         }
+    }
+
+    /**
+     * One instance of {@code service} just died; the others may have died with it (both killed, a
+     * host gone) without the registry knowing yet, and an idle instance has no connection through
+     * which the gateway would notice. Until a probe says they accept connections, they are neither
+     * routed to nor counted, so that readiness never says "ready" on the strength of a dead instance.
+     */
+    private void probeSiblings(String service, List<Instance> instances) {
+        List<Instance> siblings = instances.stream()
+                .filter(i -> !suspects.containsKey(i.address()) && !unverified.contains(i.address())).toList();
+        if (siblings.isEmpty()) {
+            return;
+        }
+        siblings.forEach(i -> unverified.add(i.address()));
+        log.info("Checking that the other {} instance(s) of {} still accept connections", siblings.size(), service);
+        for (Instance sibling : siblings) {
+            prober.accepts(sibling).whenComplete((accepts, error) -> probed(sibling, Boolean.TRUE.equals(accepts)));
+        }
+    }
+
+    private synchronized void probed(Instance instance, boolean accepts) {
+        if (!unverified.remove(instance.address())) {
+            return; // already settled by the registry meanwhile
+        }
+        if (accepts) {
+            recompute();
+        } else {
+            suspect(instance.address(), "it does not accept connections (checked after another instance failed)");
+        }
+    }
+
+    private boolean routable(Instance instance) {
+        return !suspects.containsKey(instance.address()) && !unverified.contains(instance.address());
     }
 
     private void forgetSuspectsThatChanged(List<Instance> passing) {
@@ -128,6 +168,9 @@ public class RegistryView {
                 .anyMatch(i -> i.healthIndex() != entry.getValue().healthIndex()));
         // An instance that left the passing list is no longer suspect: when it comes back it is news.
         suspects.keySet().removeIf(address -> watched.values().stream()
+                .flatMap(w -> w.instances().stream())
+                .noneMatch(i -> i.address().equals(address)));
+        unverified.removeIf(address -> watched.values().stream()
                 .flatMap(w -> w.instances().stream())
                 .noneMatch(i -> i.address().equals(address)));
     }
@@ -170,7 +213,7 @@ public class RegistryView {
         List<Readiness.ServiceReadiness> services = new ArrayList<>();
         for (String service : required) {
             int passing = (int) watched.get(service).instances().stream()
-                    .filter(i -> !suspects.containsKey(i.address())).count();
+                    .filter(this::routable).count();
             services.add(Readiness.ServiceReadiness.of(service, passing));
         }
         boolean ready = reachable && services.stream().allMatch(s -> s.passing() > 0);

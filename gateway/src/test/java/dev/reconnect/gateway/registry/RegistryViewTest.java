@@ -7,15 +7,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RegistryViewTest {
     private final MutableClock clock = new MutableClock();
+    /** Probes complete when a test says so; by default at once, "accepts". */
+    private final Map<String, CompletableFuture<Boolean>> probes = new HashMap<>();
+    private boolean probesAnswerAtOnce = true;
     private final RegistryView view = new RegistryView(
             new RegistryProperties(List.of("ws-service", "api-service"), Duration.ofSeconds(10),
-                    Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(5), Duration.ofSeconds(2)), clock);
+                    Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(5), Duration.ofSeconds(2)), clock,
+            instance -> probes.computeIfAbsent(instance.address(), a -> probesAnswerAtOnce
+                    ? CompletableFuture.completedFuture(true) : new CompletableFuture<>()));
 
     private static final Instance WS_1 = new Instance("ws-service-8082", "127.0.0.1", 8082, 10);
     private static final Instance WS_2 = new Instance("ws-service-8092", "127.0.0.1", 8092, 11);
@@ -114,6 +121,36 @@ class RegistryViewTest {
         Instance checkedAgain = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), 50);
         view.update("ws-service", List.of(checkedAgain, WS_2));
         assertThat(view.routableInstances("ws-service")).containsExactly(checkedAgain, WS_2);
+    }
+
+    @Test
+    void whenOneInstanceFailsTheOthersAreKeptOutUntilAProbeSaysTheyStillAcceptConnections() {
+        probesAnswerAtOnce = false;
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1, WS_2));
+
+        view.suspect("127.0.0.1:8082", "its WebSocket ended without a close frame");
+        assertThat(view.readiness().ready()).as("WS_2 not verified yet").isFalse();
+        assertThat(view.routableInstances("ws-service")).isEmpty();
+
+        probes.get("127.0.0.1:8092").complete(true);
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
+    }
+
+    @Test
+    void aSiblingThatNoLongerAcceptsConnectionsIsSuspectToo() {
+        probesAnswerAtOnce = false;
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1, WS_2));
+
+        view.suspect("127.0.0.1:8082", "gone");
+        probes.get("127.0.0.1:8092").complete(false);
+
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.routableInstances("ws-service")).isEmpty();
+        view.update("ws-service", List.of(new Instance(WS_2.id(), WS_2.host(), WS_2.port(), 77)));
+        assertThat(view.routableInstances("ws-service")).as("news from the registry clears it").hasSize(1);
     }
 
     @Test
