@@ -2,12 +2,15 @@ package dev.reconnect.gateway.registry;
 
 import dev.reconnect.protocol.readiness.Readiness;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +32,13 @@ public class RegistryView {
 
     private final List<String> required;
     private final Clock clock;
-    private final java.time.Duration suspectTimeout;
+    private final Duration suspectTimeout;
     private final long spreadPerClientMillis;
     private final long maxSpreadMillis;
     private final Map<String, Watched> watched = new LinkedHashMap<>();
     private final Map<String, Suspect> suspects = new HashMap<>();
     /** Siblings of an instance that just failed, kept out until a probe says they still accept connections. */
-    private final java.util.Set<String> unverified = new java.util.HashSet<>();
+    private final Set<String> unverified = new HashSet<>();
     private final InstanceProber prober;
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
     private Readiness readiness;
