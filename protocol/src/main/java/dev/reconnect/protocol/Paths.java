@@ -5,6 +5,8 @@ public final class Paths {
     public static final String WEBSOCKET = "/ws";
     public static final String READINESS = "/readiness";
     public static final String MESSAGES = "/api/messages";
+    /** api-service's info: its instance and the log's head. */
+    public static final String INFO = "/api/info";
 
     private Paths() {}
 }

@@ -1,6 +1,7 @@
 package dev.reconnect.api.info;
 
 import dev.reconnect.api.log.MessageLog;
+import dev.reconnect.protocol.Paths;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,7 +18,7 @@ public class InfoController {
         this.instance = instance;
     }
 
-    @GetMapping("/api/info")
+    @GetMapping(Paths.INFO)
     public Map<String, Object> info() {
         return Map.of("service", "api-service", "instance", instance, "head", messageLog.head());
     }

@@ -1,6 +1,7 @@
 package dev.reconnect.api.log;
 
 import dev.reconnect.protocol.Limits;
+import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.log.LogPage;
 import dev.reconnect.protocol.log.PublishRequest;
 import dev.reconnect.protocol.log.PublishResult;
@@ -16,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
 @RestController
-@RequestMapping("/api/messages")
+@RequestMapping(Paths.MESSAGES)
 public class MessagesController {
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 

@@ -6,6 +6,7 @@ import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.scenario.ScenarioException;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,8 @@ public final class Demo {
             Instant t0 = run.disrupt(options.scenario());
             say("the client is back " + (System.currentTimeMillis() - t0.toEpochMilli()) + " ms after the disruption");
             say("everything keeps running. Look at:");
-            say("  readiness:  curl -i " + system.gateway().resolve("/readiness"));
-            say("  the log:    curl '" + system.gateway().resolve("/api/messages?after=0&limit=5") + "'");
+            say("  readiness:  curl -i " + system.gateway().resolve(Paths.READINESS));
+            say("  the log:    curl '" + system.gateway().resolve(Paths.MESSAGES + "?after=0&limit=5") + "'");
             say("  processes:  " + String.join(", ", system.running().stream().map(Object::toString).toList()));
             say("  logs:       " + system.logDir());
             say("try kill -9 (or kill) on the ws-service pid: the demo starts it again and the client comes back;"

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +104,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The client CLI with {@code args} after the jar; every line it prints goes to {@code lines}. */
     public ManagedProcess startClient(String name, List<String> args, Consumer<String> lines) {
-        List<String> all = new ArrayList<>(args);
-        return launcher.startJar(name, jar("client", "client-cli.jar"), 0, all, Map.of(), lines);
+        return launcher.startJar(name, jar("client", "client-cli.jar"), 0, args, Map.of(), lines);
     }
 
     /** Waits until {@code url} answers 200; fails at once, with the log's tail, if the process dies. */

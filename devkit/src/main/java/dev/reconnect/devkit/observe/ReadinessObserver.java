@@ -2,6 +2,7 @@ package dev.reconnect.devkit.observe;
 
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class ReadinessObserver implements AutoCloseable {
     private volatile boolean running = true;
 
     public ReadinessObserver(URI gateway, Consumer<Change> listener) {
-        this.readiness = gateway.resolve(dev.reconnect.protocol.Paths.READINESS);
+        this.readiness = gateway.resolve(Paths.READINESS);
         this.listener = listener;
         this.thread = new Thread(this::observe, "readiness-observer");
         this.thread.setDaemon(true);

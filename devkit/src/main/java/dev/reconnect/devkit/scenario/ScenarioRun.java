@@ -7,6 +7,7 @@ import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.Paths;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,26 +174,10 @@ public final class ScenarioRun implements AutoCloseable {
     public Instant disrupt(String scenario) {
         Instant t0 = Instant.now();
         outageFrom = t0;
+        recoveredAt = null;
         switch (scenario) {
-            case "sigkill" -> {
-                ManagedProcess ws = wsInstances.get(wsPort(0));
-                say("kill -9 " + ws);
-                ws.kill();
-                awaitClientsLeftOpen(t0);
-                startWs(wsPort(0));
-                recoveredAt = awaitClientsOpenSince(t0);
-            }
-            case "sigterm" -> {
-                ManagedProcess ws = wsInstances.get(wsPort(0));
-                say("kill -TERM " + ws + " (graceful: deregister, close sessions with 1001, stop)");
-                ws.terminate();
-                if (!ws.awaitExit(Duration.ofSeconds(30))) {
-                    throw new ScenarioException(ws + " did not stop within 30 s of SIGTERM\n" + ws.logTail(30));
-                }
-                awaitClientsLeftOpen(t0);
-                startWs(wsPort(0));
-                recoveredAt = awaitClientsOpenSince(t0);
-            }
+            case "sigkill" -> recoveredAt = restartFirstWs(false, "");
+            case "sigterm" -> recoveredAt = restartFirstWs(true, " (graceful: deregister, close sessions with 1001, stop)");
             case "sigstop" -> {
                 ManagedProcess ws = wsInstances.get(wsPort(0));
                 say("kill -STOP " + ws + ": its sockets stay open but nothing answers (a half-open link)");
@@ -216,19 +201,7 @@ public final class ScenarioRun implements AutoCloseable {
             }
             case "ten-restarts" -> {
                 for (int round = 1; round <= 10; round++) {
-                    ManagedProcess ws = wsInstances.get(wsPort(0));
-                    Instant roundStart = Instant.now();
-                    boolean graceful = round % 2 == 0;
-                    say("restart " + round + " of 10: " + (graceful ? "kill -TERM " : "kill -9 ") + ws);
-                    if (graceful) {
-                        ws.terminate();
-                        ws.awaitExit(Duration.ofSeconds(30));
-                    } else {
-                        ws.kill();
-                    }
-                    awaitClientsLeftOpen(roundStart);
-                    startWs(wsPort(0));
-                    recoveredAt = awaitClientsOpenSince(roundStart);
+                    recoveredAt = restartFirstWs(round % 2 == 0, " (restart " + round + " of 10)");
                 }
             }
             case "both-killed" -> {
@@ -276,12 +249,32 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     /**
+     * Stops the first ws-service instance (SIGTERM and wait, or SIGKILL), waits until every client
+     * noticed, starts it again and returns when the last client is open again.
+     */
+    private Instant restartFirstWs(boolean graceful, String why) {
+        ManagedProcess ws = wsInstances.get(wsPort(0));
+        Instant since = Instant.now();
+        say((graceful ? "kill -TERM " : "kill -9 ") + ws + why);
+        if (graceful) {
+            ws.terminate();
+            if (!ws.awaitExit(Duration.ofSeconds(30))) {
+                throw new ScenarioException(ws + " did not stop within 30 s of SIGTERM\n" + ws.logTail(30));
+            }
+        } else {
+            ws.kill();
+        }
+        awaitClientsLeftOpen(since);
+        startWs(wsPort(0));
+        return awaitClientsOpenSince(since);
+    }
+
+    /**
      * Lets messages flow on for a second, waits until every client has everything published so far,
      * and sums up; the system keeps running, so another disruption can follow.
      */
     public Summary checkpoint(String scenario, Instant t0) {
-        long before = awaitHeadAtLeast(0);
-        awaitHeadAtLeast(before + publishRate); // a second of fresh traffic after recovery
+        awaitFreshTraffic();
         long head = awaitHeadAtLeast(0);
         ClientEvents.Event stats = awaitClientsAt(head);
         say("every client has all " + head + " messages");
@@ -290,8 +283,7 @@ public final class ScenarioRun implements AutoCloseable {
 
     /** Like {@link #checkpoint}, then stops the publisher and the client and sums up from the client's final stats. */
     public Summary settle(String scenario, Instant t0) {
-        long before = awaitHeadAtLeast(0);
-        awaitHeadAtLeast(before + publishRate);
+        awaitFreshTraffic();
         say("stopping the publisher");
         publisher.terminate();
         publisher.awaitExit(Duration.ofSeconds(10));
@@ -303,6 +295,11 @@ public final class ScenarioRun implements AutoCloseable {
         ClientEvents.Event stats = events.last("stats")
                 .orElseThrow(() -> new ScenarioException("the client printed no stats\n" + events.timeline()));
         return summarize(scenario, t0, stats, head);
+    }
+
+    /** About a second of messages published after recovery, so that the live stream is checked too. */
+    private void awaitFreshTraffic() {
+        awaitHeadAtLeast(awaitHeadAtLeast(0) + publishRate);
     }
 
     private Summary summarize(String scenario, Instant t0, ClientEvents.Event stats, long head) {
@@ -447,7 +444,7 @@ public final class ScenarioRun implements AutoCloseable {
         await("readiness to say ready again", RECOVERY_TIMEOUT, () -> observer.latest()
                 .map(c -> c.ready() && c.at() >= since.toEpochMilli()).orElse(false)
                 || (observer.latest().map(ReadinessObserver.Change::ready).orElse(false)
-                        && Http.isOk(system.gateway().resolve("/readiness"))));
+                        && Http.isOk(system.gateway().resolve(Paths.READINESS))));
         return observer.latest().filter(c -> c.at() >= since.toEpochMilli())
                 .map(c -> Instant.ofEpochMilli(c.at())).orElse(Instant.now());
     }
@@ -462,7 +459,7 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     private long currentHead() {
-        URI info = system.gateway().resolve("/api/info");
+        URI info = system.gateway().resolve(Paths.INFO);
         return Http.get(info, Duration.ofSeconds(2))
                 .filter(a -> a.status() == 200)
                 .map(a -> Json.MAPPER.readTree(a.body()).path("head").asLong(-1))

@@ -12,17 +12,22 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public class RecentMessages {
     private final int capacity;
     private final ConcurrentSkipListMap<Long, LogEntry> entries = new ConcurrentSkipListMap<>();
+    private int size;
 
     public RecentMessages(int capacity) {
         this.capacity = capacity;
     }
 
-    public void add(List<LogEntry> batch) {
+    /** Adds entries (new ones from the follower, or a backlog a session read); keeps the newest {@code capacity}. */
+    public synchronized void add(List<LogEntry> batch) {
         for (LogEntry entry : batch) {
-            entries.put(entry.seq(), entry);
+            if (entries.put(entry.seq(), entry) == null) {
+                size++;
+            }
         }
-        while (entries.size() > capacity) {
-            entries.pollFirstEntry();
+        // Counted by hand: ConcurrentSkipListMap.size() walks the whole map.
+        while (size > capacity && entries.pollFirstEntry() != null) {
+            size--;
         }
     }
 

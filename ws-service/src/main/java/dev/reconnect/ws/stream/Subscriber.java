@@ -103,6 +103,8 @@ final class Subscriber {
             if (batch.isEmpty()) {
                 try {
                     batch = logClient.read(cursor, BATCH, Duration.ZERO).entries();
+                    // Sessions resuming after a restart mostly want the same backlog: read it once.
+                    follower.recent().add(batch);
                     logWarned = false;
                 } catch (LogUnavailableException e) {
                     if (!logWarned) {
