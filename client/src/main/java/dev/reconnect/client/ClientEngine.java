@@ -27,6 +27,7 @@ import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.ProtocolException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +135,14 @@ final class ClientEngine {
         if (body.length() > Limits.MAX_BODY_CHARS) {
             future.completeExceptionally(new IllegalArgumentException(
                     "body is longer than " + Limits.MAX_BODY_CHARS + " characters"));
+            return future;
+        }
+        // Escaping can make the frame much larger than the body; a frame the server refuses with
+        // 1009 would be resent after every reconnect, forever.
+        String widest = FrameCodec.encode(new Frame.Publish("k".repeat(Limits.MAX_KEY_CHARS), body));
+        if (widest.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_FRAME_BYTES) {
+            future.completeExceptionally(new IllegalArgumentException(
+                    "body encodes to a frame over " + Limits.MAX_FRAME_BYTES + " bytes"));
             return future;
         }
         if (state.isTerminal()) {

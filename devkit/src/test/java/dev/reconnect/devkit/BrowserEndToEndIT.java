@@ -3,13 +3,11 @@ package dev.reconnect.devkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
-import dev.reconnect.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +79,7 @@ class BrowserEndToEndIT {
     }
 
     private void exercisePage(ScenarioRun run) {
-        String gateway = "http://127.0.0.1:" + (PORT_BASE + 1);
-        driver.get(gateway + "/");
+        driver.get(run.gateway().resolve("/").toString());
 
         eventually(() -> assertThat(text("state")).as(this::story).isEqualTo("OPEN"));
         eventually(() -> assertThat(number("received")).as(this::story).isPositive());
@@ -116,7 +113,7 @@ class BrowserEndToEndIT {
 
         // Stops the publisher and the CLI client once it has everything; the log's head is final then.
         Summary cli = run.settle("sigkill", killedAt);
-        long head = currentHead(gateway);
+        long head = run.currentHead();
         assertThat(head).as(this::story).isGreaterThan(receivedBeforeKill);
         eventually(() -> assertThat(number("last-seq")).as(this::story).isEqualTo(head));
 
@@ -196,13 +193,6 @@ class BrowserEndToEndIT {
 
     private List<Transition> transitionsSince(long t0) {
         return timeline().stream().filter(t -> t.at() >= t0).toList();
-    }
-
-    private static long currentHead(String gateway) {
-        Http.Answer answer = Http.get(java.net.URI.create(gateway + "/api/info"), Duration.ofSeconds(5))
-                .filter(a -> a.status() == 200)
-                .orElseThrow(() -> new AssertionError("GET /api/info through the gateway did not answer 200"));
-        return Json.MAPPER.readTree(answer.body()).path("head").asLong(-1);
     }
 
     /** What the page shows, its browser console and what the system did: for failure messages. */

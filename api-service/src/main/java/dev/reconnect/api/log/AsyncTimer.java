@@ -3,9 +3,10 @@ package dev.reconnect.api.log;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Ends long-polls whose wait ran out; one daemon thread for all of them. */
+/** Answers long-polls: when their wait ran out, or off the append path when the log moved. One daemon thread. */
 enum AsyncTimer {
     INSTANCE;
 
@@ -15,7 +16,11 @@ enum AsyncTimer {
         return thread;
     });
 
-    void schedule(Duration delay, Runnable task) {
-        scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void execute(Runnable task) {
+        scheduler.execute(task);
     }
 }

@@ -6,6 +6,7 @@ import dev.reconnect.protocol.log.LogPage;
 import dev.reconnect.protocol.log.PublishRequest;
 import dev.reconnect.protocol.log.PublishResult;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -65,11 +66,21 @@ public class MessagesController {
             result.setResult(page(after, limit));
             return result;
         }
-        Runnable cancel = watchers.await(after, messageLog::head, head -> result.setResult(page(after, limit)));
-        // Timer-driven completion: an empty page with the current head once the wait is over.
-        AsyncTimer.INSTANCE.schedule(wait, () -> result.setResult(page(after, limit)));
-        result.onCompletion(cancel);
+        // The page is read off the append path: the watcher is called under the log's append lock.
+        Runnable cancel = watchers.await(after, messageLog::head, head -> AsyncTimer.INSTANCE.execute(() -> answer(result, after, limit)));
+        // When the wait is over: an empty page with the current head, unless answered already.
+        ScheduledFuture<?> timeout = AsyncTimer.INSTANCE.schedule(wait, () -> answer(result, after, limit));
+        result.onCompletion(() -> {
+            cancel.run();
+            timeout.cancel(false);
+        });
         return result;
+    }
+
+    private void answer(DeferredResult<LogPage> result, long after, int limit) {
+        if (!result.isSetOrExpired()) {
+            result.setResult(page(after, limit));
+        }
     }
 
     private LogPage page(long after, int limit) {

@@ -23,8 +23,15 @@ public final class JdkReadinessTransport implements ReadinessTransport {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new HttpAnswer(response.statusCode(), response.body(),
-                        response.headers().firstValue("Retry-After")));
+        CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpAnswer> answer = sent.thenApply(response -> new HttpAnswer(response.statusCode(),
+                response.body(), response.headers().firstValue("Retry-After")));
+        // Cancelling the answer (the client closed) must end the held long-poll on the gateway too.
+        answer.whenComplete((a, e) -> {
+            if (answer.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return answer;
     }
 }

@@ -458,7 +458,13 @@ public final class ScenarioRun implements AutoCloseable {
         return head[0];
     }
 
-    private long currentHead() {
+    /** The gateway clients use. */
+    public URI gateway() {
+        return system.gateway();
+    }
+
+    /** The log's head as api-service reports it through the gateway, or -1 when it does not answer. */
+    public long currentHead() {
         URI info = system.gateway().resolve(Paths.INFO);
         return Http.get(info, Duration.ofSeconds(2))
                 .filter(a -> a.status() == 200)

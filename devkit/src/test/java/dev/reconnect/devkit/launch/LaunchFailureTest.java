@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reconnect.devkit.scenario.ScenarioRun;
+import dev.reconnect.protocol.Paths;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class LaunchFailureTest {
         LocalSystem system = new LocalSystem(LocalSystem.findRoot(), Ports.from(28980), runDir);
         try (system) {
             ManagedProcess doomed = system.startClient("doomed", java.util.List.of("--no-such-option"), line -> { });
-            assertThatThrownBy(() -> system.awaitOk(doomed, system.gateway().resolve("/readiness")))
+            assertThatThrownBy(() -> system.awaitOk(doomed, system.gateway().resolve(Paths.READINESS)))
                     .isInstanceOf(LaunchException.class)
                     .hasMessageContaining("doomed exited before")
                     .hasMessageContaining("no-such-option");

@@ -16,6 +16,7 @@ import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.log.LogEntry;
 import dev.reconnect.protocol.log.LogPage;
 import java.nio.file.Files;
@@ -132,6 +133,9 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("api-restart", killedAt);
 
         String story = summary.line() + "\n" + run.timeline();
+        assertThat(run.events().of("state").stream()
+                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("from").equals("OPEN")))
+                .as("no session closed while api-service was away\n" + story).isEmpty();
         assertNothingLostOrDoubled(summary, story);
     }
 
@@ -213,7 +217,7 @@ abstract class ContinuityScenarios {
         List<LogEntry> entries = new ArrayList<>();
         long cursor = after;
         while (true) {
-            String body = Http.get(system.gateway().resolve("/api/messages?after=" + cursor + "&limit=1000"),
+            String body = Http.get(system.gateway().resolve(Paths.MESSAGES + "?" + LogPage.PARAM_AFTER + "=" + cursor + "&" + LogPage.PARAM_LIMIT + "=" + LogPage.MAX_LIMIT),
                     Duration.ofSeconds(5)).orElseThrow().body();
             LogPage page = Json.MAPPER.readValue(body, LogPage.class);
             if (page.entries().isEmpty()) {

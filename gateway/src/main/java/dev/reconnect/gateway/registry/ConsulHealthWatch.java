@@ -1,5 +1,6 @@
 package dev.reconnect.gateway.registry;
 
+import dev.reconnect.protocol.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One blocking query at a time per required service on {@code /v1/health/service/{name}?passing},
@@ -27,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class ConsulHealthWatch implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ConsulHealthWatch.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final URI consul;
     private final RegistryView view;
@@ -86,10 +85,14 @@ public class ConsulHealthWatch implements SmartLifecycle {
                 failed(service, "answered " + response.statusCode());
                 return;
             }
-            long next;
+            long next = response.headers().firstValueAsLong("X-Consul-Index").orElse(0);
+            if (next <= 0) {
+                // Without an index the next query would not block: pause instead of looping hot.
+                failed(service, "answered without an X-Consul-Index");
+                return;
+            }
             try {
                 view.update(service, parse(response.body()));
-                next = response.headers().firstValueAsLong("X-Consul-Index").orElse(0);
             } catch (RuntimeException e) {
                 failed(service, "answered something that is not a health list (" + e.getClass().getSimpleName() + ")");
                 return;
@@ -107,7 +110,7 @@ public class ConsulHealthWatch implements SmartLifecycle {
     }
 
     static List<Instance> parse(String body) {
-        JsonNode entries = JSON.readTree(body);
+        JsonNode entries = Json.MAPPER.readTree(body);
         if (!entries.isArray()) {
             throw new IllegalArgumentException("not a JSON array");
         }

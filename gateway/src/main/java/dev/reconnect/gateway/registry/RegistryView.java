@@ -95,6 +95,7 @@ public class RegistryView {
             log.info("Registry reachable again; {} has {} passing instance(s)", service, passing.size());
         }
         forgetSuspectsThatChanged(passing);
+        expireSuspects(); // every watch answers at least once per watch-wait: expiry needs no timer
         recompute();
     }
 
@@ -170,12 +171,10 @@ public class RegistryView {
                 .filter(i -> i.address().equals(entry.getKey()))
                 .anyMatch(i -> i.healthIndex() != entry.getValue().healthIndex()));
         // An instance that left the passing list is no longer suspect: when it comes back it is news.
-        suspects.keySet().removeIf(address -> watched.values().stream()
-                .flatMap(w -> w.instances().stream())
-                .noneMatch(i -> i.address().equals(address)));
-        unverified.removeIf(address -> watched.values().stream()
-                .flatMap(w -> w.instances().stream())
-                .noneMatch(i -> i.address().equals(address)));
+        Set<String> listed = new HashSet<>();
+        watched.values().forEach(w -> w.instances().forEach(i -> listed.add(i.address())));
+        suspects.keySet().retainAll(listed);
+        unverified.retainAll(listed);
     }
 
     private void expireSuspects() {
@@ -186,12 +185,11 @@ public class RegistryView {
     }
 
     private void recompute() {
-        Readiness next = compute(readiness == null ? 1 : readiness.index());
-        if (readiness != null && sameAnswer(readiness, next)) {
+        Readiness changed = compute(readiness.index() + 1);
+        if (sameAnswer(readiness, changed)) {
             return;
         }
-        Readiness changed = compute(readiness == null ? 1 : readiness.index() + 1);
-        if (readiness != null && readiness.ready() != changed.ready()) {
+        if (readiness.ready() != changed.ready()) {
             log.info("Readiness {} -> {} ({})", readiness.ready() ? "ready" : "not ready",
                     changed.ready() ? "ready" : "not ready", describe(changed));
         }

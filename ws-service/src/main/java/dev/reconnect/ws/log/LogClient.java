@@ -76,7 +76,6 @@ public class LogClient {
         try {
             return http.send(request.uri(base.resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            instance = null;
             throw unavailable("cannot be reached (" + e.getClass().getSimpleName() + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -108,7 +107,6 @@ public class LogClient {
         try {
             return Json.MAPPER.readValue(body, type);
         } catch (JacksonException e) {
-            instance = null;
             throw unavailable("answered something that is not a " + type.getSimpleName(), e);
         }
     }
@@ -122,7 +120,9 @@ public class LogClient {
         }
     }
 
+    /** Also forgets the instance: whatever went wrong, the next request looks it up again. */
     private LogUnavailableException unavailable(String what, Exception cause) {
+        instance = null;
         return new LogUnavailableException(serviceName + " " + what, cause);
     }
 }

@@ -12,10 +12,12 @@ import dev.reconnect.ws.log.LogClient;
 import dev.reconnect.ws.log.LogFollower;
 import dev.reconnect.ws.log.LogRejectedException;
 import dev.reconnect.ws.log.LogUnavailableException;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -98,8 +100,11 @@ public class StreamHandler extends TextWebSocketHandler {
         long resumeFrom = hello.lastSeq();
         long head = follower.head();
         if (head >= 0 && resumeFrom > head) {
-            head = currentHead(head);
-            if (resumeFrom > head) {
+            OptionalLong confirmed = confirmedHead();
+            head = Math.max(head, confirmed.orElse(head));
+            // Clamp only against a head api-service confirmed: the follower may lag a moment behind a
+            // client that another instance served, and without an answer the client is trusted.
+            if (confirmed.isPresent() && resumeFrom > head) {
                 subscriber.send(new Frame.Error(ErrorCodes.BAD_VALUE, "lastSeq " + resumeFrom
                         + " is beyond the log's head " + head + "; resuming from " + head, null));
                 resumeFrom = head;
@@ -110,12 +115,11 @@ public class StreamHandler extends TextWebSocketHandler {
         subscriber.start(resumeFrom);
     }
 
-    /** The follower may lag a moment behind a client that was served by another instance. */
-    private long currentHead(long known) {
+    private OptionalLong confirmedHead() {
         try {
-            return Math.max(known, logClient.read(0, 1, Duration.ZERO).head());
+            return OptionalLong.of(logClient.read(0, 1, Duration.ZERO).head());
         } catch (LogUnavailableException e) {
-            return Long.MAX_VALUE; // cannot check: trust the client rather than clamp wrongly
+            return OptionalLong.empty();
         }
     }
 
@@ -140,6 +144,12 @@ public class StreamHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         subscribers.remove(session.getId());
+    }
+
+    @PreDestroy
+    void stopExecutors() {
+        delivery.shutdownNow();
+        publishing.shutdownNow();
     }
 
     /** Every open session, for heartbeats and shutdown. */

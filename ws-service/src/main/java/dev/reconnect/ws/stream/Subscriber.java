@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import org.springframework.web.socket.WebSocketSession;
 final class Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
     private static final int BATCH = 500;
+    private static final long RETRY_MILLIS = 500;
 
     private final WebSocketSession session;
     private final LogFollower follower;
@@ -111,7 +113,10 @@ final class Subscriber {
                         logWarned = true;
                         log.warn("Session {} waits for older messages: {}", session.getId(), e.getMessage());
                     }
-                    return; // the follower wakes us again when the log is back
+                    // The follower wakes sessions only when something new arrives; on a quiet log
+                    // this session would wait a whole long-poll, so it asks again by itself.
+                    CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS, executor).execute(this::wake);
+                    return;
                 }
                 if (batch.isEmpty()) {
                     return;
