@@ -1,5 +1,6 @@
 package dev.reconnect.protocol;
 
+import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +50,29 @@ public final class FrameCodec {
         return JSON.writeValueAsString(node);
     }
 
+    /** The size of {@code frame} on the wire: its encoding's UTF-8 bytes. */
+    public static int encodedBytes(Frame frame) {
+        return encode(frame).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * Checks that {@code body} can travel: both the {@code publish} frame that brings it with
+     * {@code key} and the {@code message} frame that will carry it to every subscriber (with the
+     * widest seq and time) fit in {@link Limits#MAX_FRAME_BYTES}. Anything the log accepts can
+     * therefore always be delivered.
+     *
+     * @throws ProtocolException ({@link ErrorCodes#BAD_VALUE}) with the size and the limit
+     */
+    public static void requirePublishable(String key, String body) {
+        int widest = Math.max(encodedBytes(new Frame.Publish(key, body)),
+                encodedBytes(new Frame.Message(Long.MAX_VALUE, body, Long.MAX_VALUE)));
+        if (widest > Limits.MAX_FRAME_BYTES) {
+            throw new ProtocolException(ErrorCodes.BAD_VALUE, "\"body\" is too large: the frame carrying it would be "
+                    + widest + " bytes and the limit is " + Limits.MAX_FRAME_BYTES
+                    + " bytes (UTF-8, after JSON escaping; control characters take 6 bytes each)");
+        }
+    }
+
     /** @throws ProtocolException with a message that says what is wrong with the frame */
     public static Frame decode(String text) {
         JsonNode node;
@@ -60,7 +84,11 @@ public final class FrameCodec {
         if (node == null || !node.isObject()) {
             throw new ProtocolException(ErrorCodes.BAD_FRAME, "frame must be a JSON object with a \"type\"");
         }
-        String type = node.path("type").asString("");
+        JsonNode typeNode = node.path("type");
+        if (!typeNode.isMissingNode() && !typeNode.isString()) {
+            throw new ProtocolException(ErrorCodes.BAD_FRAME, "\"type\" must be a string");
+        }
+        String type = typeNode.asString("");
         switch (type) {
             case Frame.Hello.TYPE:
                 return new Frame.Hello(nonNegativeLong(node, "lastSeq", true));
@@ -71,12 +99,15 @@ public final class FrameCodec {
                 return new Frame.Message(positiveLong(node, "seq"), text(node, "body"),
                         nonNegativeLong(node, "publishedAt", true));
             case Frame.Publish.TYPE:
-                return new Frame.Publish(key(node), body(node));
+                String key = key(node);
+                String body = text(node, "body");
+                requirePublishable(key, body);
+                return new Frame.Publish(key, body);
             case Frame.Ack.TYPE:
                 return new Frame.Ack(text(node, "key"), positiveLong(node, "seq"));
             case Frame.Error.TYPE:
                 return new Frame.Error(text(node, "code"), text(node, "message"),
-                        node.hasNonNull("key") ? node.get("key").asString() : null);
+                        node.hasNonNull("key") ? text(node, "key") : null);
             case Frame.Ping.TYPE:
                 return new Frame.Ping(nonNegativeLong(node, "serverTime", true));
             case Frame.Gap.TYPE:
@@ -95,15 +126,6 @@ public final class FrameCodec {
                     "\"key\" must be 1 to " + Limits.MAX_KEY_CHARS + " characters");
         }
         return key;
-    }
-
-    private static String body(JsonNode node) {
-        String body = text(node, "body");
-        if (body.length() > Limits.MAX_BODY_CHARS) {
-            throw new ProtocolException(ErrorCodes.BAD_VALUE,
-                    "\"body\" is longer than " + Limits.MAX_BODY_CHARS + " characters");
-        }
-        return body;
     }
 
     private static String text(JsonNode node, String field) {
