@@ -41,8 +41,11 @@ function onStateChange(change) {
   state.textContent = change.to;
   state.dataset.state = change.to;
   setText('state-reason', change.reason);
-  const li = row('li', change.at, '', { 'data-t': change.at, 'data-from': change.from, 'data-to': change.to,
-    'data-testid': 'timeline-row' });
+  const attributes = { 'data-t': change.at, 'data-from': change.from, 'data-to': change.to,
+    'data-testid': 'timeline-row' };
+  // Which readiness answer allowed this connect: comparable with the gateway's record of changes.
+  if (change.to === 'CONNECTING') attributes['data-readiness-index'] = change.readinessIndex;
+  const li = row('li', change.at, '', attributes);
   const arrow = document.createElement('span');
   arrow.textContent = `${change.from} → `;
   const to = document.createElement('span');
@@ -63,8 +66,8 @@ function onStateChange(change) {
 function onReadinessCheck(check) {
   const { result } = check;
   const ready = $('readiness-ready');
-  ready.textContent = { ready: 'ready', not_ready: 'not ready', garbage: 'unreadable answer',
-    http_error: 'HTTP error', unreachable: 'no answer' }[result.outcome] || result.outcome;
+  ready.textContent = { ready: 'ready', not_ready: 'not ready', throttled: 'gateway busy, asking again shortly',
+    garbage: 'unreadable answer', http_error: 'HTTP error', unreachable: 'no answer' }[result.outcome] || result.outcome;
   ready.className = result.ready ? 'ready' : 'not-ready';
   ready.dataset.outcome = result.outcome;
   ready.dataset.t = String(check.at);
@@ -101,6 +104,11 @@ function onMessage(message) {
 function onAck(ack) {
   setText('last-ack', ack.seq);
   setText('last-ack-detail', `key ${ack.key}, "${ack.body.slice(0, 60)}", acked after ${ack.tookMs} ms`);
+}
+
+function onPublishRetry(retry) {
+  setText('publish-error', `not stored yet: ${retry.code}: ${retry.message}; sending it again under the same key `
+      + `("${retry.body.slice(0, 60)}")`);
 }
 
 function onPublishRejected(rejection) {
@@ -141,7 +149,8 @@ function onStats(stats) {
 
 const client = createReconnectingClient({
   gateway: window.location.href,
-  listener: { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRejected, onProblem, onStats },
+  listener: { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRetry, onPublishRejected, onProblem, onStats },
+  env: { isOnline: () => navigator.onLine !== false },
 });
 
 $('publish-form').addEventListener('submit', (event) => {
@@ -162,6 +171,9 @@ $('close-button').addEventListener('click', () => client.close());
 // Leaving the page is the page's own close: CLOSED, not a reconnect.
 window.addEventListener('pagehide', () => client.close());
 window.addEventListener('pageshow', (event) => { if (event.persisted) window.location.reload(); });
+// No readiness polling while the browser knows it has no network; ask at once when it comes back.
+window.addEventListener('offline', () => client.networkChanged(false));
+window.addEventListener('online', () => client.networkChanged(true));
 
 window.reconnectClient = client;  // for the console: reconnectClient.stats()
 client.start();

@@ -8,6 +8,11 @@
 //                   └──────────────────────────────────────────────────────────────┘
 //   any ─page's own close─▶ CLOSED          any ─close 1008 / 4400-4499─▶ FAILED
 //
+// A close 4000-4099 (too slow, instance full, …) is an ordinary unplanned drop: readiness first, then
+// reconnect and resume. A readiness 429 means "ask again after Retry-After", nothing more. A publish
+// answered with a retryable error (log_unavailable, outcome_unknown, busy) stays pending and goes out
+// again under the same key, so the log stores it once.
+//
 // transition() is the only place where the state changes. Every timer, request and socket carries a
 // generation number, so that a late callback of something abandoned is ignored. Time, timers, fetch,
 // WebSocket and randomness come from the `env` parameter object, so the policy can be unit-tested
@@ -45,13 +50,65 @@ export const DEFAULTS = Object.freeze({
   heartbeatMisses: 3,             // silence of heartbeatMisses × welcome.heartbeatMillis = dead link
   fallbackHeartbeatTimeoutMs: 30_000,
   maxPending: 1_000,              // publishes held without an ack
-  maxBodyChars: 16 * 1024,        // Limits.MAX_BODY_CHARS
   maxKeyChars: 128,               // Limits.MAX_KEY_CHARS
+  resendInitialMs: 250,           // a publish refused for now is sent again after this, doubling …
+  resendMaxMs: 5_000,             // … up to this while no ack comes (ClientEngine.RESEND_*)
 });
+
+/**
+ * Limits.MAX_FRAME_BYTES: the largest frame either side sends, in UTF-8 bytes. A body is limited by
+ * the widest frame that will carry it, checked the way FrameCodec.requirePublishable checks it.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** The seq and publishedAt the server's check assumes for the message frame (Long.MAX_VALUE). */
+const WIDEST_LONG = '9223372036854775807';
+
+/** UTF-8 bytes of the widest frame that carries body: the publish frame under key, or the message frame. */
+export function widestFrameBytes(key, body) {
+  const encoder = new TextEncoder();
+  const publish = JSON.stringify({ type: 'publish', key, body });
+  const message = `{"type":"message","seq":${WIDEST_LONG},"body":${JSON.stringify(body)},"publishedAt":${WIDEST_LONG}}`;
+  return Math.max(encoder.encode(publish).length, encoder.encode(message).length);
+}
+
+/** null when the server will take body under key, else its reason in the server's words. */
+export function publishableError(key, body) {
+  const widest = widestFrameBytes(key, body);
+  if (widest <= MAX_FRAME_BYTES) return null;
+  return `"body" is too large: the frame carrying it would be ${widest} bytes and the limit is ${MAX_FRAME_BYTES}`
+      + ' bytes (UTF-8, after JSON escaping; control characters take 6 bytes each)';
+}
 
 /** CloseCodes.isTerminal: the server refuses this client for good. */
 export function isTerminalClose(code) {
   return code === 1008 || (code >= 4400 && code <= 4499);
+}
+
+/** CloseCodes.isSessionClose: this session was closed while the instance is fine; reconnect and resume. */
+export function isSessionClose(code) {
+  return code >= 4000 && code <= 4099;
+}
+
+const SESSION_CLOSE_WORDS = Object.freeze({
+  4000: 'too slow',
+  4001: 'no hello in time',
+  4002: 'instance full',
+  4003: 'the log went backwards, resynchronising',
+});
+
+/** How a close is told in the timeline, e.g. "closed by the server: too slow (4000)" (ClientEngine.describeClose). */
+export function describeClose(code, reason) {
+  const text = reason ? String(reason).trim() : '';
+  if (!isSessionClose(code)) return `close ${code}${text ? ' ' + text : ''}`;
+  const words = SESSION_CLOSE_WORDS[code] || 'session closed';
+  const base = `closed by the server: ${words} (${code})`;
+  return !text || text.toLowerCase() === words ? base : `${base}: ${text}`;
+}
+
+/** ErrorCodes.isRetryable: the publish was not stored, or may not have been; send it again under its key. */
+export function isRetryableError(code) {
+  return code === 'log_unavailable' || code === 'outcome_unknown' || code === 'busy';
 }
 
 /**
@@ -82,12 +139,17 @@ export function parseRetryAfter(header, nowMs) {
 
 /**
  * Turns whatever came back from GET /readiness into a result; never throws (ReadinessParser).
- * outcome: 'ready' | 'not_ready' | 'garbage' (not JSON / not a readiness answer) | 'http_error' | 'unreachable'
+ * outcome: 'ready' | 'not_ready' | 'throttled' (429: ask again after Retry-After) | 'garbage' (not JSON /
+ * not a readiness answer) | 'http_error' | 'unreachable'
  */
 export function parseReadiness(status, retryAfterHeader, bodyText, nowMs) {
-  const retryAfterMs = parseRetryAfter(retryAfterHeader, nowMs);
+  let retryAfterMs = parseRetryAfter(retryAfterHeader, nowMs);
   const result = (outcome, readiness, index, detail) => ({ outcome, ready: outcome === 'ready', readiness, index,
     retryAfterMs, detail, status });
+  if (status === 429) {
+    if (retryAfterMs <= 0) retryAfterMs = 1000;  // still "not now", whatever the header said
+    return result('throttled', null, null, `gateway busy, asked to wait ${retryAfterMs} ms (HTTP 429${errorText(bodyText)})`);
+  }
   if (status !== 200 && status !== 503) {
     return result('http_error', null, null, `HTTP ${status}${snippet(bodyText)}`);
   }
@@ -249,9 +311,9 @@ export function createReconnectingClient(options = {}) {
 
   const stats = {
     received: 0, duplicates: 0, lost: 0, reconnects: 0, connectAttempts: 0, failedUpgrades: 0,
-    readinessRequests: 0, badReadinessAnswers: 0, readinessUnreachable: 0, malformedFrames: 0,
+    readinessRequests: 0, badReadinessAnswers: 0, readinessUnreachable: 0, readinessThrottled: 0, malformedFrames: 0,
     unexpectedFrames: 0, heartbeatTimeouts: 0, connectsWhileNotReady: 0, lastSeq: 0, pending: 0,
-    lastAckSeq: null,
+    lastAckSeq: null, publishRetries: 0,
   };
 
   let state = State.NEW;
@@ -275,6 +337,10 @@ export function createReconnectingClient(options = {}) {
   let lastReadiness = null;   // the last answer of this outage: decides plain check or long-poll
   let lastAnswer = null;      // the last readiness answer ever: judges every connect attempt
   const pending = new Map();  // key → { key, body, since }: publishes without an ack, oldest first
+  const heldForResend = new Set();  // keys the server answered with a retryable error on this connection
+  let resendTimer = null;
+  let resendRound = 0;        // resends on this connection since the last ack: paces the next one
+  let offline = typeof env.isOnline === 'function' ? !env.isOnline() : false;
 
   // ---------------------------------------------------------------------------------------------
   // Commands
@@ -289,10 +355,13 @@ export function createReconnectingClient(options = {}) {
   /** Queues body under a fresh key; sent now when OPEN, else (and again) after every welcome until acked. */
   function publish(body) {
     if (typeof body !== 'string') throw new TypeError('body must be a string');
-    if (body.length > config.maxBodyChars) throw new RangeError(`body is longer than ${config.maxBodyChars} characters`);
+    // The server's own check on the very key it will see: a body it refuses would stay pending and
+    // be resent after every reconnect, forever.
+    const key = env.newKey();
+    const tooLarge = publishableError(key, body);
+    if (tooLarge) throw new RangeError(tooLarge);
     if (state === State.CLOSED || state === State.FAILED) throw new Error(`client is ${state}; nothing can be sent`);
     if (pending.size >= config.maxPending) throw new Error(`${config.maxPending} publishes are waiting for an ack already`);
-    const key = env.newKey();
     pending.set(key, { key, body, since: now() });
     stats.pending = pending.size;
     if (state === State.OPEN && socket) {
@@ -300,6 +369,38 @@ export function createReconnectingClient(options = {}) {
     }
     emitStats();
     return key;
+  }
+
+  /**
+   * The browser's 'online'/'offline' events. Offline: no readiness requests (they could only fail);
+   * an open socket is left to the heartbeat, which notices a dead link anyway. Online: ask readiness
+   * at once, without waiting out a backoff that only measured the network being away.
+   */
+  function networkChanged(online) {
+    if (online === !offline) return;
+    offline = !online;
+    if (state === State.CLOSED || state === State.FAILED || state === State.NEW) return;
+    if (offline) {
+      problem('OFFLINE', 'the browser is offline: no readiness checks until it is back online');
+      if (state === State.WAITING_FOR_READINESS) {
+        clearTimer(stepTimer);
+        if (readinessAbort) {
+          readinessAbort.abort();
+          readinessAbort = null;
+        }
+        pollReadiness();  // parks it
+      }
+      return;
+    }
+    if (state === State.WAITING_FOR_READINESS) {
+      clearTimer(stepTimer);
+      lastReadiness = null;  // a plain check: the network, not readiness, was what changed
+      pollReadiness();
+    } else if (state === State.BACKING_OFF) {
+      step++;
+      clearTimer(stepTimer);
+      waitForReadiness('the browser is back online');
+    }
   }
 
   function close() {
@@ -321,6 +422,11 @@ export function createReconnectingClient(options = {}) {
 
   function pollReadiness() {
     const myStep = ++step;
+    if (offline) {
+      // Parked: a request now could only fail. The 'online' event asks again at once.
+      emitStats();
+      return;
+    }
     // Long-poll once this outage has seen a not-ready answer with an index: it returns when it changes.
     const longPoll = lastReadiness !== null && !lastReadiness.ready && lastReadiness.index !== null;
     const url = longPoll
@@ -367,6 +473,19 @@ export function createReconnectingClient(options = {}) {
     if (myStep !== step || state !== State.WAITING_FOR_READINESS) return;  // abandoned
     readinessAbort = null;
     stats.readinessRequests++;
+    if (result.outcome === 'throttled') {
+      // Says nothing about the service: no backoff step, and the last real answer (and its long-poll
+      // index) stays. A little jitter on top, so that the clients turned away together spread out.
+      stats.readinessThrottled++;
+      const wait = result.retryAfterMs + Math.floor(env.random() * (result.retryAfterMs / 5 + 1));
+      emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
+      const myNext = ++step;
+      stepTimer = env.timers.setTimeout(() => {
+        if (myNext === step && state === State.WAITING_FOR_READINESS) pollReadiness();
+      }, wait);
+      emitStats();
+      return;
+    }
     if (result.outcome === 'garbage' || result.outcome === 'http_error') {
       stats.badReadinessAnswers++;
       problem('BAD_READINESS', `readiness: ${result.detail}`);
@@ -406,7 +525,8 @@ export function createReconnectingClient(options = {}) {
 
   function connect(readiness) {
     const summary = summarize(readiness.readiness);
-    transition(State.CONNECTING, summary ? `readiness: ${summary}` : 'readiness: ready');
+    transition(State.CONNECTING, summary ? `readiness: ${summary}` : 'readiness: ready',
+        readiness.index === null || readiness.index === undefined ? -1 : readiness.index);
     // Judged from the page's own last readiness answer, independently of the decision above.
     if (!lastAnswer || !lastAnswer.ready) stats.connectsWhileNotReady++;
     const myLink = ++link;
@@ -458,6 +578,7 @@ export function createReconnectingClient(options = {}) {
         reason: lostReason, at });
     }
     lastReadiness = null;
+    forgetResends();  // everything pending goes out below anyway
     const myLink = link;
     stableTimer = env.timers.setTimeout(() => {
       if (myLink === link && state === State.OPEN) becameStable();
@@ -532,6 +653,8 @@ export function createReconnectingClient(options = {}) {
     const p = pending.get(ack.key);
     if (!p) return;  // e.g. the second ack of a publish resent after a reconnect
     pending.delete(ack.key);
+    heldForResend.delete(ack.key);
+    resendRound = 0;  // the log stores again: no reason to keep the others waiting long
     stats.pending = pending.size;
     stats.lastAckSeq = ack.seq;
     emit('onAck', { key: ack.key, seq: ack.seq, body: p.body, tookMs: now() - p.since });
@@ -539,8 +662,12 @@ export function createReconnectingClient(options = {}) {
   }
 
   function onServerError(error) {
+    if (error.key !== null && pending.has(error.key) && isRetryableError(error.code)) {
+      holdForResend(error);
+      return;
+    }
     if (error.key !== null && pending.has(error.key)) {
-      // Refused (e.g. log_unavailable, key_conflict): not stored. Like the Java client, the publish
+      // Refused for good (e.g. key_conflict, bad_value): not stored. Like the Java client, the publish
       // ends here with the server's reason; the user may publish again.
       const p = pending.get(error.key);
       pending.delete(error.key);
@@ -550,6 +677,43 @@ export function createReconnectingClient(options = {}) {
       return;
     }
     problem('SERVER_ERROR', `server error ${error.code}: ${error.message}${error.key ? ` (key ${error.key})` : ''}`);
+  }
+
+  /**
+   * Not stored, or not known to be: the publish stays pending and goes out again under its key, after
+   * the next welcome if the connection drops first, else after a delay that doubles every round
+   * without an ack (so a log that keeps failing costs a resend every few seconds, not a loop).
+   */
+  function holdForResend(error) {
+    const p = pending.get(error.key);
+    stats.publishRetries++;
+    heldForResend.add(error.key);
+    if (resendTimer === null) {
+      const ceiling = Math.min(config.resendMaxMs, config.resendInitialMs * Math.pow(2, Math.min(resendRound, 10)));
+      const delay = Math.floor(ceiling / 2 + env.random() * (ceiling / 2 + 1));
+      const myLink = link;
+      resendTimer = env.timers.setTimeout(() => resendHeld(myLink), delay);
+    }
+    emit('onPublishRetry', { key: error.key, code: error.code, message: error.message, body: p.body, at: now() });
+    problem('PUBLISH_RETRY', `publish ${error.key} not stored yet (${error.code}: ${error.message}); `
+        + 'sending it again with the same key');
+    emitStats();
+  }
+
+  function resendHeld(myLink) {
+    resendTimer = null;
+    if (myLink !== link || state !== State.OPEN || !socket) return;  // the next welcome resends them
+    resendRound++;
+    const again = Array.from(pending.values()).filter(p => heldForResend.has(p.key));
+    heldForResend.clear();
+    for (const p of again) sendFrame(socket, { type: 'publish', key: p.key, body: p.body });
+  }
+
+  function forgetResends() {
+    clearTimer(resendTimer);
+    resendTimer = null;
+    resendRound = 0;
+    heldForResend.clear();
   }
 
   function onGap(gap) {
@@ -565,10 +729,15 @@ export function createReconnectingClient(options = {}) {
   function onSocketClosed(myLink, code, reason) {
     if (myLink !== link || !(state === State.CONNECTING || state === State.OPEN)) return;  // ours, or stale
     socket = null;
-    const description = `close ${code}${reason ? ' ' + reason : ''}`;
+    const description = describeClose(code, reason);
     if (isTerminalClose(code)) {
       dropConnection(false);
       fail(`server closed the connection with ${description}: not reconnecting`);
+    } else if (state === State.CONNECTING && isSessionClose(code)) {
+      // The instance answered and is fine (e.g. full): not a failed upgrade, but an attempt that did
+      // not connect, paced by the usual backoff and followed by readiness.
+      dropConnection(false);
+      backOff(`${description} before welcome`, {});
     } else if (state === State.CONNECTING) {
       connectFailed(`${description} before welcome`);
     } else {
@@ -657,6 +826,7 @@ export function createReconnectingClient(options = {}) {
     link++;
     clearTimer(stepTimer);
     clearTimer(stableTimer);
+    forgetResends();
     stopHeartbeat();
     if (readinessAbort) {
       readinessAbort.abort();
@@ -670,6 +840,7 @@ export function createReconnectingClient(options = {}) {
     link++;
     clearTimer(stepTimer);
     clearTimer(stableTimer);
+    forgetResends();
     stopHeartbeat();
     const open = socket;
     socket = null;
@@ -680,13 +851,14 @@ export function createReconnectingClient(options = {}) {
   // The one place where the state changes
   // ---------------------------------------------------------------------------------------------
 
-  function transition(to, reason) {
+  /** readinessIndex: for CONNECTING, the index of the readiness answer that allowed the connect (-1: none). */
+  function transition(to, reason, readinessIndex = -1) {
     const from = state;
     if (!ALLOWED[from].includes(to)) {
       throw new Error(`illegal transition ${from} -> ${to} (${reason})`);
     }
     state = to;
-    emit('onStateChange', { from, to, reason, at: now() });
+    emit('onStateChange', { from, to, reason, at: now(), readinessIndex });
     emitStats();
   }
 
@@ -748,6 +920,7 @@ export function createReconnectingClient(options = {}) {
     start,
     publish,
     close,
+    networkChanged,
     get state() { return state; },
     stats: snapshot,
     webSocketUrl: wsUrl,
@@ -757,6 +930,14 @@ export function createReconnectingClient(options = {}) {
 
 function seconds(ms) {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function errorText(body) {
+  try {
+    const node = JSON.parse(body);
+    if (node && typeof node.error === 'string') return `: ${abbreviate(node.error, 60)}`;
+  } catch (e) { /* not JSON */ }
+  return body && String(body).trim() ? snippet(body) : '';
 }
 
 function snippet(body) {

@@ -9,6 +9,7 @@ import dev.reconnect.client.publish.PendingPublish;
 import dev.reconnect.client.publish.PublishRejectedException;
 import dev.reconnect.client.publish.SendBufferFullException;
 import dev.reconnect.client.readiness.HttpAnswer;
+import dev.reconnect.client.readiness.ReadinessOutcome;
 import dev.reconnect.client.readiness.ReadinessParser;
 import dev.reconnect.client.readiness.ReadinessQuery;
 import dev.reconnect.client.readiness.ReadinessResult;
@@ -21,17 +22,19 @@ import dev.reconnect.client.transport.TransportListener;
 import dev.reconnect.client.transport.WebSocketConnection;
 import dev.reconnect.client.transport.WebSocketTransport;
 import dev.reconnect.protocol.CloseCodes;
+import dev.reconnect.protocol.ErrorCodes;
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.FrameCodec;
-import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.ProtocolException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,13 @@ import java.util.concurrent.TimeUnit;
 final class ClientEngine {
     private static final System.Logger LOG = System.getLogger(ReconnectingClient.class.getName());
     private static final int OWN_CLOSE = CloseCodes.NORMAL;
+    /**
+     * Pacing of publishes the server answered with a retryable error while the connection stays
+     * open: each round without an ack waits twice as long, so that a log that keeps failing costs a
+     * resend every few seconds, not a loop.
+     */
+    static final Duration RESEND_INITIAL = Duration.ofMillis(250);
+    static final Duration RESEND_MAX = Duration.ofSeconds(5);
 
     private final String name;
     private final ClientConfig config;
@@ -73,6 +83,10 @@ final class ClientEngine {
     private Cancellable stepTimer = Cancellable.NONE;
     private Cancellable stableTimer = Cancellable.NONE;
     private Cancellable giveUpTimer = Cancellable.NONE;
+    private Cancellable resendTimer = Cancellable.NONE;
+    private boolean resendArmed;
+    private int resendRound;
+    private final Set<String> heldForResend = new LinkedHashSet<>();
     private CompletableFuture<HttpAnswer> readinessInFlight;
     private WebSocketConnection connection;
     private boolean permissionHeld;
@@ -132,17 +146,13 @@ final class ClientEngine {
             future.completeExceptionally(new IllegalArgumentException("body must not be null"));
             return future;
         }
-        if (body.length() > Limits.MAX_BODY_CHARS) {
-            future.completeExceptionally(new IllegalArgumentException(
-                    "body is longer than " + Limits.MAX_BODY_CHARS + " characters"));
-            return future;
-        }
-        // Escaping can make the frame much larger than the body; a frame the server refuses with
-        // 1009 would be resent after every reconnect, forever.
-        String widest = FrameCodec.encode(new Frame.Publish("k".repeat(Limits.MAX_KEY_CHARS), body));
-        if (widest.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_FRAME_BYTES) {
-            future.completeExceptionally(new IllegalArgumentException(
-                    "body encodes to a frame over " + Limits.MAX_FRAME_BYTES + " bytes"));
+        // The very check the server makes, on the very key it will see: a body it refuses would
+        // otherwise sit in the outbox and be resent after every reconnect, forever.
+        String key = outbox.newKey();
+        try {
+            FrameCodec.requirePublishable(key, body);
+        } catch (ProtocolException e) {
+            future.completeExceptionally(new IllegalArgumentException(e.getMessage(), e));
             return future;
         }
         if (state.isTerminal()) {
@@ -160,7 +170,7 @@ final class ClientEngine {
                 future.completeExceptionally(stoppedException());
                 return;
             }
-            PendingPublish publish = outbox.add(body, future);
+            PendingPublish publish = outbox.add(key, body, future);
             if (state == ClientState.OPEN && connection != null) {
                 connection.send(FrameCodec.encode(new Frame.Publish(publish.key(), publish.body())));
             }
@@ -262,6 +272,20 @@ final class ClientEngine {
         ReadinessResult result = error != null ? ReadinessParser.unreachable(error)
                 : ReadinessParser.parse(answer, clock.instant());
         metrics.readinessRequest(result.outcome().tag());
+        if (result.outcome() == ReadinessOutcome.THROTTLED) {
+            // "Ask again later" says nothing about the service: it is no failed attempt (no backoff
+            // step, nothing toward giving up) and it does not replace the last real answer, so the
+            // next request is the same plain check or long-poll.
+            Duration wait = throttleWait(result.retryAfter());
+            emitReadinessCheck(result, query.longPoll(), Optional.of(wait));
+            long myNext = ++step;
+            stepTimer = loop.schedule(wait, () -> {
+                if (myNext == step && state == ClientState.WAITING_FOR_READINESS) {
+                    pollReadiness();
+                }
+            });
+            return;
+        }
         lastReadiness = result;
         if (result.ready()) {
             lastReadyAt = clock.instant();
@@ -303,6 +327,15 @@ final class ClientEngine {
         });
     }
 
+    /**
+     * At least what the gateway asked for, plus up to a fifth more: the clients it turned away at one
+     * instant must not all come back at the next.
+     */
+    private Duration throttleWait(Duration retryAfter) {
+        long millis = retryAfter.toMillis();
+        return retryAfter.plusMillis(random.nextLong(millis / 5 + 1));
+    }
+
     // =====================================================================================
     // Connecting
     // =====================================================================================
@@ -320,7 +353,8 @@ final class ClientEngine {
 
     private void connect(ReadinessResult readiness) {
         String summary = readiness.summary();
-        transition(ClientState.CONNECTING, summary.isEmpty() ? "readiness: ready" : "readiness: " + summary);
+        transition(ClientState.CONNECTING, summary.isEmpty() ? "readiness: ready" : "readiness: " + summary,
+                readiness.index().orElse(StateChange.NO_READINESS_INDEX));
         long myLink = ++link;
         long myStep = ++step;
         connectAttempts++;
@@ -375,6 +409,7 @@ final class ClientEngine {
             safely(() -> listener.onReconnect(event));
         }
         lastReadiness = null;
+        forgetResends(); // everything unacked goes out below anyway
         long myLink = link;
         stableTimer = loop.schedule(config.minimumUptime(), () -> {
             if (myLink == link && state == ClientState.OPEN) {
@@ -454,6 +489,8 @@ final class ClientEngine {
             onMessage(message);
         } else if (frame instanceof Frame.Ack ack) {
             if (outbox.ack(ack.key(), ack.seq()).isPresent()) {
+                heldForResend.remove(ack.key());
+                resendRound = 0; // the log stores again: no reason to keep the others waiting long
                 metrics.sendResult("acked");
             } else {
                 LOG.log(System.Logger.Level.DEBUG, () -> name + ": ack for unknown key " + ack.key());
@@ -491,15 +528,63 @@ final class ClientEngine {
     }
 
     private void onServerError(Frame.Error error) {
-        if (error.key() != null) {
-            PublishRejectedException rejected = new PublishRejectedException(error.code(), error.message(), error.key());
-            if (outbox.reject(error.key(), rejected).isPresent()) {
-                metrics.sendResult("rejected");
+        if (error.key() != null && outbox.get(error.key()).isPresent()) {
+            if (ErrorCodes.isRetryable(error.code())) {
+                holdForResend(error);
                 return;
             }
+            outbox.reject(error.key(), new PublishRejectedException(error.code(), error.message(), error.key()));
+            metrics.sendResult("rejected");
+            return;
         }
         problem(ClientProblem.Kind.SERVER_ERROR, "server error " + error.code() + ": " + error.message()
                 + (error.key() == null ? "" : " (key " + error.key() + ")"), 0, 0);
+    }
+
+    /**
+     * The publish may or may not be stored (or was not, for now): it stays in the outbox and goes out
+     * again under the same key, which the log stores once. It goes out after the next welcome if the
+     * connection is lost first, else after a delay that grows with every round that brings no ack.
+     */
+    private void holdForResend(Frame.Error error) {
+        metrics.sendResult("retried");
+        heldForResend.add(error.key());
+        if (!resendArmed) {
+            resendArmed = true;
+            Duration delay = resendDelay(resendRound);
+            long myLink = link;
+            resendTimer = loop.schedule(delay, () -> resendHeld(myLink));
+        }
+        String message = "publish " + error.key() + " not stored yet (" + error.code() + ": " + error.message()
+                + "); sending it again with the same key";
+        LOG.log(System.Logger.Level.INFO, () -> name + ": " + message);
+        problem(ClientProblem.Kind.SERVER_ERROR, message, 0, 0);
+    }
+
+    private void resendHeld(long myLink) {
+        if (myLink != link || state != ClientState.OPEN || connection == null) {
+            return; // the next welcome resends them
+        }
+        resendArmed = false;
+        resendRound++;
+        List<PendingPublish> again = outbox.unacked().stream().filter(p -> heldForResend.contains(p.key())).toList();
+        heldForResend.clear();
+        for (PendingPublish publish : again) {
+            connection.send(FrameCodec.encode(new Frame.Publish(publish.key(), publish.body())));
+        }
+    }
+
+    /** Full delay at the cap, half of it jittered: 250 ms, 500 ms, 1 s, … 5 s. */
+    private Duration resendDelay(int round) {
+        long ceiling = Math.min(RESEND_MAX.toMillis(), RESEND_INITIAL.toMillis() << Math.min(round, 10));
+        return Duration.ofMillis(ceiling / 2 + random.nextLong(ceiling / 2 + 1));
+    }
+
+    private void forgetResends() {
+        resendTimer.cancel();
+        resendArmed = false;
+        resendRound = 0;
+        heldForResend.clear();
     }
 
     private void onSocketActivity(long myLink) {
@@ -523,7 +608,10 @@ final class ClientEngine {
             return;
         }
         connection = null;
-        String description = "close " + code + (reason == null || reason.isBlank() ? "" : " " + reason);
+        String description = describeClose(code, reason);
+        if (CloseCodes.isSessionClose(code)) {
+            LOG.log(System.Logger.Level.INFO, () -> name + ": " + description + "; reconnecting after readiness");
+        }
         if (CloseCodes.isTerminal(code)) {
             dropConnection(false);
             if (permissionHeld) {
@@ -531,6 +619,15 @@ final class ClientEngine {
                 permissionHeld = false;
             }
             fail("server closed the connection with " + description + ": not reconnecting");
+        } else if (state == ClientState.CONNECTING && CloseCodes.isSessionClose(code)) {
+            // The instance answered and is fine (e.g. full): no failed upgrade for the breaker,
+            // but an attempt that did not connect, paced by the usual backoff.
+            dropConnection(false);
+            if (permissionHeld) {
+                breaker.releasePermission();
+                permissionHeld = false;
+            }
+            backOff(description + " before welcome", HintedFailure.of(description));
         } else if (state == ClientState.CONNECTING) {
             connectFailed(new ConnectFailure(ConnectFailure.Kind.CLOSED_BEFORE_WELCOME,
                     description + " before welcome"));
@@ -548,6 +645,26 @@ final class ClientEngine {
         } else {
             connectionLost("connection error (" + CloseCodes.ABNORMAL + "): " + ConnectFailure.describe(error));
         }
+    }
+
+    /**
+     * How a close is told in states, events and logs; the per-session codes in words, e.g.
+     * "closed by the server: too slow (4000)".
+     */
+    static String describeClose(int code, String reason) {
+        String text = reason == null ? "" : reason.strip();
+        if (!CloseCodes.isSessionClose(code)) {
+            return "close " + code + (text.isEmpty() ? "" : " " + text);
+        }
+        String words = switch (code) {
+            case CloseCodes.TOO_SLOW -> "too slow";
+            case CloseCodes.HELLO_TIMEOUT -> "no hello in time";
+            case CloseCodes.INSTANCE_FULL -> "instance full";
+            case CloseCodes.RESYNC -> "the log went backwards, resynchronising";
+            default -> "session closed";
+        };
+        String base = "closed by the server: " + words + " (" + code + ")";
+        return text.isEmpty() || text.equalsIgnoreCase(words) ? base : base + ": " + text;
     }
 
     /** An open connection ended without our asking. */
@@ -630,6 +747,7 @@ final class ClientEngine {
         stepTimer.cancel();
         stableTimer.cancel();
         giveUpTimer.cancel();
+        forgetResends();
         heartbeat.stop();
         if (readinessInFlight != null) {
             readinessInFlight.cancel(true);
@@ -647,6 +765,7 @@ final class ClientEngine {
         link++;
         stepTimer.cancel();
         stableTimer.cancel();
+        forgetResends();
         heartbeat.stop();
         WebSocketConnection open = connection;
         connection = null;
@@ -668,13 +787,17 @@ final class ClientEngine {
     // =====================================================================================
 
     private void transition(ClientState to, String reason) {
+        transition(to, reason, StateChange.NO_READINESS_INDEX);
+    }
+
+    private void transition(ClientState to, String reason, long readinessIndex) {
         ClientState from = state;
         if (!from.canMoveTo(to)) {
             throw new IllegalStateException(name + ": illegal transition " + from + " -> " + to + " (" + reason + ")");
         }
         state = to;
         metrics.stateEntered(to.name());
-        StateChange change = new StateChange(name, from, to, reason, clock.instant());
+        StateChange change = new StateChange(name, from, to, reason, clock.instant(), readinessIndex);
         LOG.log(System.Logger.Level.DEBUG, () -> name + " " + from + " -> " + to + " (" + reason + ")");
         safely(() -> listener.onStateChange(change));
     }

@@ -87,8 +87,11 @@ public final class ReconnectingClient implements AutoCloseable {
      * Ack. While disconnected the publish is held (up to {@link ClientConfig#sendBufferSize()}; beyond
      * that the future fails at once with a {@link dev.reconnect.client.publish.SendBufferFullException})
      * and sent after the next Welcome; a publish without an Ack is resent after a reconnect under the
-     * same key, so the server stores it once. An Error frame for it fails the future with a
-     * {@link dev.reconnect.client.publish.PublishRejectedException}.
+     * same key, so the server stores it once. An Error frame for it with a retryable code
+     * ({@link dev.reconnect.protocol.ErrorCodes#isRetryable}) keeps it and sends it again under the
+     * same key; any other code fails the future with a
+     * {@link dev.reconnect.client.publish.PublishRejectedException}. A body the server would refuse
+     * for its size fails at once with an {@link IllegalArgumentException} carrying the server's message.
      */
     public CompletableFuture<Long> send(String body) {
         return engine.send(body);

@@ -6,6 +6,7 @@ import dev.reconnect.client.metrics.MetricNames;
 import dev.reconnect.client.testing.FakeReadiness;
 import dev.reconnect.client.testing.FakeSockets;
 import dev.reconnect.client.testing.Harness;
+import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.Frame;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -166,7 +167,7 @@ class ConnectPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1000, 1001, 1002, 1006, 1011, 4000, 4500})
+    @ValueSource(ints = {1000, 1001, 1002, 1006, 1011, 4500})
     void otherCloseCodesFromTheServerReconnect(int code) {
         Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))));
         h.readiness.respondWith(request -> FakeReadiness.ready(2));
@@ -179,6 +180,96 @@ class ConnectPolicyTest {
             assertThat(r.reason()).isEqualTo("close " + code + " bye");
             assertThat(r.attempt()).isEqualTo(1);
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {CloseCodes.TOO_SLOW, CloseCodes.HELLO_TIMEOUT, CloseCodes.INSTANCE_FULL, CloseCodes.RESYNC, 4099})
+    void aPerSessionCloseIsNeverTerminalItAsksReadinessThenReconnectsAndResumes(int code) {
+        Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))));
+        h.sockets.last().message(1).message(2).message(3);
+        h.advance(Duration.ofSeconds(10)); // a stable connection: the drop goes straight to readiness
+        h.sockets.last().serverClose(code, "");
+
+        assertThat(h.state()).isEqualTo(ClientState.WAITING_FOR_READINESS);
+        assertThat(h.sockets.count()).as("readiness first, no socket yet").isEqualTo(1);
+        h.readiness.last().answer(FakeReadiness.ready(2));
+        h.sockets.last().open();
+        assertThat(h.sockets.last().sent(Frame.Hello.class)).containsExactly(new Frame.Hello(3));
+        h.sockets.last().welcome(3, 1000);
+        assertThat(h.state()).isEqualTo(ClientState.OPEN);
+        assertThat(h.client.failureReason()).isEmpty();
+        assertThat(h.reconnects).singleElement().satisfies(r ->
+                assertThat(r.reason()).startsWith("closed by the server: ").endsWith("(" + code + ")"));
+    }
+
+    @Test
+    void tooSlowIsAnUnplannedDropToldInWords() {
+        Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10)), Harness.alwaysMax()));
+        h.advance(Duration.ofSeconds(1)); // not yet stable: the usual backoff applies first
+        h.sockets.last().serverClose(CloseCodes.TOO_SLOW, "too slow");
+
+        assertThat(h.states).last().satisfies(s -> {
+            assertThat(s.to()).isEqualTo(ClientState.BACKING_OFF);
+            assertThat(s.reason()).isEqualTo("closed by the server: too slow (4000) after only 1.0 s open; next try in 100 ms");
+        });
+        h.advance(Duration.ofMillis(100));
+        assertThat(h.state()).as("after the backoff: readiness first").isEqualTo(ClientState.WAITING_FOR_READINESS);
+        h.readiness.last().answer(FakeReadiness.ready(2));
+        h.sockets.last().accept(0);
+        assertThat(h.reconnects).singleElement().satisfies(r ->
+                assertThat(r.reason()).isEqualTo("closed by the server: too slow (4000)"));
+    }
+
+    @Test
+    void aFullInstanceIsRetriedWithTheUsualBackoffWithoutOpeningTheBreaker() {
+        Harness h = new Harness(c -> c.circuitBreaker(3, Duration.ofSeconds(5)), Harness.alwaysMax());
+        List<Instant> connects = new ArrayList<>();
+        h.readiness.respondWith(request -> FakeReadiness.ready(7));
+        h.sockets.onConnect(conn -> { // the instance answers the upgrade, then says it is full
+            connects.add(h.clock.instant());
+            conn.open();
+            conn.serverClose(CloseCodes.INSTANCE_FULL, "");
+        });
+        h.start();
+        while (connects.size() < 6) {
+            h.advance(h.scheduler.nextTimer().orElseThrow());
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < connects.size(); i++) {
+            gaps.add(Duration.between(connects.get(i - 1), connects.get(i)).toMillis());
+        }
+        assertThat(gaps).containsExactly(100L, 200L, 400L, 800L, 1600L);
+        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(h.counter(MetricNames.FAILED_UPGRADES)).isZero();
+        assertThat(h.readiness.count()).as("readiness before every connect").isEqualTo(connects.size());
+        assertThat(h.states).filteredOn(s -> s.to() == ClientState.BACKING_OFF).first().satisfies(s ->
+                assertThat(s.reason()).startsWith("closed by the server: instance full (4002) before welcome"));
+
+        h.sockets.onConnect(conn -> conn.accept(0)); // room again
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        assertThat(h.state()).isEqualTo(ClientState.OPEN);
+    }
+
+    @Test
+    void theConnectCarriesTheIndexOfTheReadinessAnswerThatAllowedIt() {
+        Harness h = new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))).start();
+        h.readiness.last().answer(FakeReadiness.notReady(41));
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        h.readiness.last().answer(FakeReadiness.ready(42));
+        h.sockets.last().accept(0);
+
+        assertThat(h.states).filteredOn(s -> s.to() == ClientState.CONNECTING).singleElement()
+                .satisfies(s -> assertThat(s.readinessIndex()).isEqualTo(42));
+        assertThat(h.states).filteredOn(s -> s.to() != ClientState.CONNECTING)
+                .allSatisfy(s -> assertThat(s.readinessIndex()).isEqualTo(StateChange.NO_READINESS_INDEX));
+
+        h.advance(Duration.ofSeconds(10));
+        h.sockets.last().serverClose(1001, "restarting");
+        assertThat(h.state()).isEqualTo(ClientState.WAITING_FOR_READINESS);
+        h.readiness.last().answer(FakeReadiness.readyWithSpread(57, 500)); // a crowd woken together
+        h.advance(Duration.ofMillis(500));
+        assertThat(h.states).filteredOn(s -> s.to() == ClientState.CONNECTING).extracting(StateChange::readinessIndex)
+                .containsExactly(42L, 57L);
     }
 
     @Test

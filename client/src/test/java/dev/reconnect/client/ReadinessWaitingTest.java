@@ -8,6 +8,7 @@ import dev.reconnect.client.readiness.ReadinessOutcome;
 import dev.reconnect.client.testing.FakeReadiness;
 import dev.reconnect.client.testing.Harness;
 import dev.reconnect.protocol.Paths;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -215,6 +216,47 @@ class ReadinessWaitingTest {
         h.readiness.last().answer(HttpAnswer.of(503, FakeReadiness.body(true, 9, 1), "1"));
         assertThat(h.sockets.count()).isZero();
         assertThat(h.checks.get(0).outcome()).isEqualTo(ReadinessOutcome.NOT_READY);
+    }
+
+    @Test
+    void a429MeansAskAgainAfterRetryAfterNotAFailureAndNotNotReady() {
+        Harness h = new Harness(c -> c.giveUpAfterAttempts(3).circuitBreaker(2, Duration.ofSeconds(5))).start();
+        h.readiness.last().answer(FakeReadiness.notReady(9));
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        assertThat(h.readiness.last().uri.getQuery()).isEqualTo("index=9&wait=30000ms");
+        HttpAnswer busy = HttpAnswer.of(429, "{\"error\":\"too many readiness long-polls\"}", "2");
+        for (int i = 0; i < 10; i++) { // far more than the 3 attempts after which the client gives up
+            int before = h.readiness.count();
+            h.readiness.last().answer(busy);
+            assertThat(h.state()).isEqualTo(ClientState.WAITING_FOR_READINESS);
+            h.advance(Duration.ofMillis(1_999));
+            assertThat(h.readiness.count()).as("not before Retry-After").isEqualTo(before);
+            h.advance(h.scheduler.nextTimer().orElseThrow());
+            assertThat(h.readiness.count()).isEqualTo(before + 1);
+            assertThat(h.readiness.last().uri.getQuery()).as("the same long-poll again").isEqualTo("index=9&wait=30000ms");
+        }
+        assertThat(h.checks).filteredOn(c -> c.outcome() == ReadinessOutcome.THROTTLED).hasSize(10)
+                .allSatisfy(c -> {
+                    assertThat(c.nextTry()).hasValueSatisfying(d -> assertThat(d).isBetween(
+                            Duration.ofSeconds(2), Duration.ofMillis(2_400)));
+                    assertThat(c.detail()).isEqualTo("gateway busy, asked to wait 2000 ms (HTTP 429: too many readiness long-polls)");
+                });
+        assertThat(h.counter(MetricNames.READINESS_REQUESTS, "outcome", "throttled")).isEqualTo(10);
+        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        h.readiness.last().answer(FakeReadiness.ready(10));
+        assertThat(h.state()).isEqualTo(ClientState.CONNECTING);
+    }
+
+    @Test
+    void a429WithoutRetryAfterStillWaitsASecond() {
+        Harness h = new Harness().start();
+        h.readiness.last().answer(HttpAnswer.of(429, ""));
+        h.advance(Duration.ofMillis(999));
+        assertThat(h.readiness.count()).isEqualTo(1);
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        assertThat(h.readiness.count()).isEqualTo(2);
+        assertThat(h.readiness.last().isLongPoll()).isFalse();
     }
 
     @Test

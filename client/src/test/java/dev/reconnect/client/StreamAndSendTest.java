@@ -11,11 +11,14 @@ import dev.reconnect.client.testing.FakeSockets;
 import dev.reconnect.client.testing.Harness;
 import dev.reconnect.protocol.ErrorCodes;
 import dev.reconnect.protocol.Frame;
+import dev.reconnect.protocol.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Resume, duplicates, gaps, malformed frames, and publishing. */
 class StreamAndSendTest {
@@ -29,14 +32,27 @@ class StreamAndSendTest {
     }
 
     @Test
-    void aBodyThatEncodesToAnOversizedFrameIsRefusedAtOnceInsteadOfBeingResentForever() {
+    void aBodyTheServerWouldRefuseIsRefusedAtOnceWithTheServersMessage() {
         Harness h = new Harness().start();
-        String controlCharacters = "\u0001".repeat(dev.reconnect.protocol.Limits.MAX_BODY_CHARS);
+        // 11,000 control characters are 66,000 bytes once JSON-escaped: over the 65,536-byte frame limit.
+        String controlCharacters = "\u0001".repeat(11_000);
 
         assertThat(h.client.send(controlCharacters))
                 .failsWithin(Duration.ZERO)
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .withMessageContaining("over " + dev.reconnect.protocol.Limits.MAX_FRAME_BYTES + " bytes");
+                .havingCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .withMessageContaining("\"body\" is too large")
+                .withMessageContaining("the limit is " + Limits.MAX_FRAME_BYTES + " bytes");
+        assertThat(h.client.stats().buffered()).as("nothing held that would be resent forever").isZero();
+
+        // Just under the limit: accepted, held, and sent once connected.
+        String large = "a".repeat(Limits.MAX_FRAME_BYTES - 200);
+        CompletableFuture<Long> accepted = h.client.send(large);
+        assertThat(accepted).isNotDone();
+        h.readiness.last().answer(FakeReadiness.ready(1));
+        h.sockets.last().accept(0);
+        assertThat(h.sockets.last().sent(Frame.Publish.class)).extracting(Frame.Publish::body).containsExactly(large);
     }
 
     @Test
@@ -139,22 +155,128 @@ class StreamAndSendTest {
         assertThat(h.client.stats().buffered()).isZero();
     }
 
-    @Test
-    void anErrorFrameForAKeyFailsThatPublishWithTheServersMessage() {
+    @ParameterizedTest
+    @ValueSource(strings = {ErrorCodes.KEY_CONFLICT, ErrorCodes.BAD_VALUE})
+    void aNonRetryableErrorForAKeyFailsThatPublishWithTheServersMessageAndItIsNotResent(String code) {
         Harness h = open(new Harness());
         CompletableFuture<Long> future = h.client.send("x");
         String key = h.sockets.last().sent(Frame.Publish.class).get(0).key();
-        h.sockets.last().send(new Frame.Error(ErrorCodes.LOG_UNAVAILABLE, "the message log is unavailable", key));
+        h.sockets.last().send(new Frame.Error(code, "the server says no", key));
 
         assertThat(future).isCompletedExceptionally();
         assertThat(future.handle((v, e) -> e).join())
                 .isInstanceOf(PublishRejectedException.class)
-                .hasMessageContaining("the message log is unavailable")
-                .hasMessageContaining(ErrorCodes.LOG_UNAVAILABLE);
+                .hasMessageContaining("the server says no")
+                .hasMessageContaining(code);
         assertThat(h.state()).isEqualTo(ClientState.OPEN);
+        assertThat(h.client.stats().buffered()).isZero();
+        assertThat(h.counter(MetricNames.SEND_RESULTS, "outcome", "rejected")).isEqualTo(1);
+
+        keepAlive(h, Duration.ofMinutes(1));
+        assertThat(h.sockets.last().sent(Frame.Publish.class)).as("not resent").hasSize(1);
 
         h.sockets.last().send(new Frame.Error(ErrorCodes.UNEXPECTED, "second hello", null));
         assertThat(h.problems).singleElement().satisfies(p -> assertThat(p.kind()).isEqualTo(ClientProblem.Kind.SERVER_ERROR));
+    }
+
+    @Test
+    void outcomeUnknownThenAckCompletesOnceWithTheSeqAndTheSameKeyBothTimes() {
+        Harness h = open(new Harness());
+        FakeSockets.Conn conn = h.sockets.last();
+        CompletableFuture<Long> future = h.client.send("x");
+        Frame.Publish first = conn.sent(Frame.Publish.class).get(0);
+        conn.send(new Frame.Error(ErrorCodes.OUTCOME_UNKNOWN, "no answer from the log", first.key()));
+
+        assertThat(future).as("may or may not be stored: not failed").isNotDone();
+        assertThat(h.client.stats().buffered()).isEqualTo(1);
+        assertThat(h.problems).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("not stored yet (outcome_unknown: no answer from the log)"));
+
+        conn.ping();
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        assertThat(conn.sent(Frame.Publish.class)).containsExactly(first, first);
+
+        conn.send(new Frame.Ack(first.key(), 7));
+        assertThat(future).isCompletedWithValue(7L);
+        conn.send(new Frame.Ack(first.key(), 7)); // e.g. both attempts answered: changes nothing
+        assertThat(h.client.stats().buffered()).isZero();
+        assertThat(h.counter(MetricNames.SEND_RESULTS, "outcome", "acked")).isEqualTo(1);
+        assertThat(h.counter(MetricNames.SEND_RESULTS, "outcome", "retried")).isEqualTo(1);
+        keepAlive(h, Duration.ofMinutes(1));
+        assertThat(conn.sent(Frame.Publish.class)).as("nothing more once acked").hasSize(2);
+    }
+
+    @Test
+    void busyPublishesAreSentAgainUnderTheirKeysInTheirOrder() {
+        Harness h = open(new Harness());
+        FakeSockets.Conn conn = h.sockets.last();
+        CompletableFuture<Long> a = h.client.send("a");
+        CompletableFuture<Long> b = h.client.send("b");
+        CompletableFuture<Long> c = h.client.send("c");
+        List<Frame.Publish> sent = conn.sent(Frame.Publish.class);
+        conn.send(new Frame.Ack(sent.get(0).key(), 1))
+                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", sent.get(2).key()))
+                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", sent.get(1).key()));
+
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        List<Frame.Publish> all = conn.sent(Frame.Publish.class);
+        assertThat(all.subList(3, all.size())).containsExactly(sent.get(1), sent.get(2));
+        conn.send(new Frame.Ack(sent.get(1).key(), 2)).send(new Frame.Ack(sent.get(2).key(), 3));
+        assertThat(a).isCompletedWithValue(1L);
+        assertThat(b).isCompletedWithValue(2L);
+        assertThat(c).isCompletedWithValue(3L);
+    }
+
+    @Test
+    void aPublishHeldForResendGoesOutOnceAfterAReconnectNotTwice() {
+        Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))));
+        FakeSockets.Conn first = h.sockets.last();
+        CompletableFuture<Long> future = h.client.send("x");
+        Frame.Publish publish = first.sent(Frame.Publish.class).get(0);
+        first.send(new Frame.Error(ErrorCodes.LOG_UNAVAILABLE, "the message log is unavailable", publish.key()));
+        first.serverClose(1001, "restarting");
+
+        h.readiness.respondWith(request -> FakeReadiness.ready(2));
+        h.sockets.onConnect(conn -> conn.accept(0));
+        h.advance(Duration.ofSeconds(30));
+        FakeSockets.Conn second = h.sockets.last();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.sent(Frame.Publish.class)).containsExactly(publish);
+        assertThat(first.sent(Frame.Publish.class)).hasSize(1);
+        second.send(new Frame.Ack(publish.key(), 4));
+        assertThat(future).isCompletedWithValue(4L);
+    }
+
+    @Test
+    void aLogThatKeepsFailingIsAskedAgainAtAGrowingIntervalNotInALoop() {
+        Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))));
+        FakeSockets.Conn conn = h.sockets.last();
+        CompletableFuture<Long> future = h.client.send("x");
+        List<Duration> intervals = new java.util.ArrayList<>();
+        java.time.Instant last = h.clock.instant();
+        for (int i = 0; i < 12; i++) {
+            List<Frame.Publish> sent = conn.sent(Frame.Publish.class);
+            conn.send(new Frame.Error(ErrorCodes.LOG_UNAVAILABLE, "down", sent.get(sent.size() - 1).key()));
+            while (conn.sent(Frame.Publish.class).size() == sent.size()) {
+                h.advance(h.scheduler.nextTimer().orElseThrow());
+            }
+            intervals.add(Duration.between(last, h.clock.instant()));
+            last = h.clock.instant();
+        }
+        assertThat(conn.sent(Frame.Publish.class)).hasSize(13).extracting(Frame.Publish::key).containsOnly(
+                conn.sent(Frame.Publish.class).get(0).key());
+        assertThat(future).isNotDone();
+        assertThat(intervals.get(0)).isGreaterThanOrEqualTo(ClientEngine.RESEND_INITIAL.dividedBy(2));
+        assertThat(intervals.subList(6, 12)).allSatisfy(d -> assertThat(d)
+                .isBetween(ClientEngine.RESEND_MAX.dividedBy(2), ClientEngine.RESEND_MAX));
+    }
+
+    /** Moves time on while the server keeps pinging, so that the connection stays up. */
+    private static void keepAlive(Harness h, Duration total) {
+        for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plusSeconds(1)) {
+            h.sockets.last().ping();
+            h.advance(Duration.ofSeconds(1));
+        }
     }
 
     @Test

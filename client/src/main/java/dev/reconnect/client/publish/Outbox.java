@@ -59,11 +59,29 @@ public final class Outbox {
         reserved.decrementAndGet();
     }
 
+    /**
+     * A fresh unique key; safe from any thread. Drawn before {@link #add} so that the caller can check
+     * the exact frame the key will travel in.
+     */
+    public String newKey() {
+        return keys.get();
+    }
+
     /** Adds a publish into a reserved place, under a fresh unique key. */
     public PendingPublish add(String body, CompletableFuture<Long> future) {
-        PendingPublish publish = new PendingPublish(keys.get(), body, future);
+        return add(newKey(), body, future);
+    }
+
+    /** Adds a publish into a reserved place, under {@code key} (from {@link #newKey()}). */
+    public PendingPublish add(String key, String body, CompletableFuture<Long> future) {
+        PendingPublish publish = new PendingPublish(key, body, future);
         pending.put(publish.key(), publish);
         return publish;
+    }
+
+    /** The publish with {@code key} if it still waits for its Ack. */
+    public Optional<PendingPublish> get(String key) {
+        return Optional.ofNullable(pending.get(key));
     }
 
     /** Completes the publish with {@code key} with {@code seq}; empty when the key is unknown (e.g. a late second ack). */

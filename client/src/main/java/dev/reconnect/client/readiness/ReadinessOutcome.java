@@ -6,7 +6,12 @@ public enum ReadinessOutcome {
     READY("ready"),
     /** A readiness body saying not ready (normally 503). */
     NOT_READY("not_ready"),
-    /** An HTTP status that is neither 200 nor 503 (e.g. 500, 404, 502). */
+    /**
+     * 429: the gateway has as many readiness requests as it takes and asks to be asked again after
+     * {@code Retry-After}. Says nothing about the service: neither "not ready" nor a failure.
+     */
+    THROTTLED("throttled"),
+    /** An HTTP status that is neither 200, 429 nor 503 (e.g. 500, 404, 502). */
     HTTP_ERROR("http_error"),
     /** 200 or 503 whose body is not a readiness document (HTML, truncated JSON, …). */
     GARBAGE("garbage"),

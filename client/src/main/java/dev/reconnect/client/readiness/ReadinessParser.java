@@ -16,12 +16,19 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ReadinessParser {
     private static final int MAX_SNIPPET = 60;
+    /** A 429 without a usable Retry-After still means "not now": wait this long (the gateway sends 1 s). */
+    static final Duration DEFAULT_THROTTLE_WAIT = Duration.ofSeconds(1);
 
     private ReadinessParser() {}
 
     public static ReadinessResult parse(HttpAnswer answer, Instant now) {
         Duration retryAfter = RetryAfter.parse(answer.retryAfter(), now);
         int status = answer.status();
+        if (status == 429) {
+            Duration wait = retryAfter.isZero() ? DEFAULT_THROTTLE_WAIT : retryAfter;
+            return new ReadinessResult(ReadinessOutcome.THROTTLED, null, OptionalLong.empty(), wait,
+                    "gateway busy, asked to wait " + wait.toMillis() + " ms (HTTP 429" + errorText(answer.body()) + ")");
+        }
         if (status != 200 && status != 503) {
             return new ReadinessResult(ReadinessOutcome.HTTP_ERROR, null, OptionalLong.empty(), retryAfter,
                     "HTTP " + status + snippet(answer.body()));
@@ -63,6 +70,24 @@ public final class ReadinessParser {
     public static ReadinessResult unreachable(Throwable error) {
         return new ReadinessResult(ReadinessOutcome.UNREACHABLE, null, OptionalLong.empty(), Duration.ZERO,
                 "gateway unreachable (" + ConnectFailure.describe(error) + ")");
+    }
+
+    /** The {@code error} of a JSON error body, else a snippet of whatever came. */
+    private static String errorText(String body) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node != null && node.path("error").isString()) {
+                return ": " + abbreviate(node.get("error").asString());
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            // not JSON: fall back to the raw text
+        }
+        return body.isBlank() ? "" : snippet(body);
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() > MAX_SNIPPET ? flat.substring(0, MAX_SNIPPET) + "…" : flat;
     }
 
     private static String snippet(String body) {

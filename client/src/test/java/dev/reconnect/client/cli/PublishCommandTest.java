@@ -108,6 +108,17 @@ class PublishCommandTest {
     }
 
     @Test
+    void aBodyTheServerWouldRefuseIsABadUsageAndIsNeverSent() {
+        String quotes = "\"".repeat(33_000); // 66,000 bytes once JSON-escaped
+        CliRun run = CliRun.run("publish", "--gateway", gateway(), "--count", "1", "--body", quotes);
+
+        assertThat(run.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("--body gives message 1 a body the server would refuse")
+                .contains("the limit is 65536 bytes");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void humanModePrintsASummary() {
         CliRun run = CliRun.run("publish", "--gateway", gateway(), "--count", "3", "--rate", "100");
         assertThat(run.exitCode).isEqualTo(ExitCodes.OK);

@@ -119,6 +119,11 @@ class ListenCliIntegrationTest {
         assertThat(transitions).containsSubsequence("NEW->WAITING_FOR_READINESS", "WAITING_FOR_READINESS->CONNECTING",
                 "CONNECTING->OPEN", "OPEN->WAITING_FOR_READINESS", "WAITING_FOR_READINESS->CONNECTING",
                 "CONNECTING->OPEN", "OPEN->CLOSED");
+        // The test server's index is 1 while ready, 2 while down, 3 once ready again: every connect
+        // names a ready answer's index.
+        List<Long> readinessIndexes = events("state").stream().filter(e -> e.path("to").asString().equals("CONNECTING"))
+                .map(e -> e.path("readinessIndex").asLong(-2)).collect(Collectors.toList());
+        assertThat(readinessIndexes).startsWith(1L).endsWith(3L).allSatisfy(i -> assertThat(i % 2).isEqualTo(1L));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.reconnect.client.cli.listen;
 
 import dev.reconnect.client.ClientProblem;
+import dev.reconnect.client.ClientState;
 import dev.reconnect.client.ReadinessCheck;
 import dev.reconnect.client.ReceivedMessage;
 import dev.reconnect.client.ReconnectEvent;
@@ -13,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One JSON object per line, each with {@code t} (epoch ms) and {@code event}. The shapes of
  * {@code state}, {@code message}, {@code reconnected} and {@code stats} are consumed by scripts and
- * tests: change them only additively.
+ * tests: change them only additively. A {@code state} event to {@code CONNECTING} carries
+ * {@code readinessIndex}: the index of the readiness answer that allowed the connect (-1: none).
  */
 public final class JsonListenOutput implements ListenOutput {
     private final PrintStream out;
@@ -47,6 +49,11 @@ public final class JsonListenOutput implements ListenOutput {
         node.put("from", change.from().name());
         node.put("to", change.to().name());
         node.put("reason", change.reason());
+        if (change.to() == ClientState.CONNECTING) {
+            // The oracle for "never connect unless told ready": compared with the gateway's own
+            // record of readiness changes.
+            node.put("readinessIndex", change.readinessIndex());
+        }
         print(node);
     }
 

@@ -9,7 +9,8 @@ import dev.reconnect.client.cli.ExitCodes;
 import dev.reconnect.client.cli.GatewayOption;
 import dev.reconnect.client.cli.Timestamps;
 import dev.reconnect.protocol.Json;
-import dev.reconnect.protocol.Limits;
+import dev.reconnect.protocol.FrameCodec;
+import dev.reconnect.protocol.ProtocolException;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.net.URI;
@@ -126,9 +127,12 @@ public final class PublishCommand implements Callable<Integer> {
                 nextAt = Math.max(nextAt + intervalNanos, System.nanoTime());
                 String key = UUID.randomUUID().toString();
                 String text = body.replace("{n}", Long.toString(n)).replace("{time}", Instant.now().toString());
-                if (text.length() > Limits.MAX_BODY_CHARS) {
+                try {
+                    // What the log stores must fit the frames that deliver it; the API refuses it otherwise.
+                    FrameCodec.requirePublishable(key, text);
+                } catch (ProtocolException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--body gives a body longer than " + Limits.MAX_BODY_CHARS + " characters");
+                            "--body gives message " + n + " a body the server would refuse: " + e.getMessage());
                 }
                 Retry.AsyncContext<Object> attempts = retry.asyncContext();
                 while (true) {
