@@ -5,6 +5,15 @@
 #   ./demo.sh --once --scenario X   X: sigkill (default), sigterm, sigstop, failover, both-killed,
 #                                   registry-restart, api-restart, gateway-restart, ten-restarts
 #   ./demo.sh --clients N           N clients in the client process
+#   ./demo.sh --soak 30m --clients 200
+#                                   random faults for 30 minutes (durations: 500ms, 60s, 30m): kill -9,
+#                                   kill -TERM and kill -STOP/-CONT of ws-service, kill -9 and restart of
+#                                   the gateway, api-service and the registry, at random intervals, with
+#                                   50 messages/s published; a progress line per fault and a status line
+#                                   every 30 s; at the end the --once summary line (scenario=soak) plus
+#                                   faults=N and faults_<kind>=N. --seed N repeats a run's fault sequence.
+#                                   It cannot be combined with --scenario.
+# Exit codes: 0 ok, 1 the scenario (or soak) failed, 2 bad usage, 3 a process could not be started.
 # Every process it starts is stopped on exit, Ctrl-C and failure. Logs go to .demo/<time>/logs.
 set -euo pipefail
 cd "$(dirname "$0")"

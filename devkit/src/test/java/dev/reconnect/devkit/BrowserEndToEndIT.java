@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
-import dev.reconnect.devkit.observe.ReadinessObserver;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import java.io.IOException;
@@ -126,14 +126,13 @@ class BrowserEndToEndIT {
         assertThat(number("pending")).as(this::story).isZero();
         assertThat(text("last-ack")).as(this::story).isEqualTo(Long.toString(ackSeq));
 
-        // Cross-check the page's connect attempts against readiness as an outside observer saw it.
-        List<ReadinessObserver.Change> afterKill = run.observer().orElseThrow().changes().stream()
-                .filter(c -> c.at() >= t0).toList();
+        // Cross-check the page's connect attempts against readiness as the gateway recorded it.
+        List<ReadinessChange> afterKill = run.readinessChangesSince(killedAt);
         assertThat(afterKill).as("readiness went not-ready, then ready again\n%s", story())
                 .anyMatch(c -> !c.ready())
-                .last().matches(ReadinessObserver.Change::ready);
+                .last().matches(ReadinessChange::ready);
         long lastNotReadyAt = afterKill.stream().filter(c -> !c.ready())
-                .mapToLong(ReadinessObserver.Change::at).max().orElseThrow();
+                .mapToLong(ReadinessChange::at).max().orElseThrow();
         List<Transition> connects = transitionsSince(t0).stream().filter(t -> t.to().equals("CONNECTING")).toList();
         assertThat(connects).as("the page connected again after the kill\n%s", story()).isNotEmpty();
         assertThat(connects).as("no connect attempt while readiness said not ready (last not-ready at %d)\n%s",

@@ -5,15 +5,19 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.scenario.ScenarioException;
 import dev.reconnect.devkit.scenario.ScenarioRun;
+import dev.reconnect.devkit.scenario.Soak;
 import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.Durations;
 import dev.reconnect.protocol.Paths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Random;
 
 /**
  * {@code ./demo.sh}: the whole system on this machine, a client waiting for readiness, a ws-service
@@ -23,10 +27,15 @@ import java.time.format.DateTimeFormatter;
 public final class Demo {
     static final String USAGE = """
             usage: ./demo.sh [--once] [--scenario NAME] [--clients N]
+                   ./demo.sh --soak DURATION [--clients N] [--seed N]
               --once           run the scenario, print a summary line, stop everything and exit
               --scenario NAME  sigkill (default), sigterm, sigstop, failover, both-killed,
                                registry-restart, api-restart, gateway-restart, ten-restarts
               --clients N      clients in the client process (default 1)
+              --soak DURATION  random faults for that long (e.g. 60s, 30m): SIGKILL, SIGTERM and
+                               SIGSTOP+SIGCONT of ws-service, restarts of the gateway, api-service
+                               and the registry; then a summary line as with --once, plus faults=N
+              --seed N         the soak's random seed (default: drawn and printed), to repeat a run
             exit codes: 0 ok, 1 the scenario failed, 2 bad usage, 3 a process could not be started""";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -56,6 +65,14 @@ public final class Demo {
         LocalSystem system = new LocalSystem(root, Ports.defaults(), runDir);
         try (ScenarioRun run = new ScenarioRun(system, options.clients(), Demo::say)) {
             run.start(ScenarioRun.TWO_INSTANCE_SCENARIOS.contains(options.scenario()) ? 2 : 1);
+            if (options.soak() != null) {
+                say("soak: random faults for " + options.soak().toSeconds() + " s (seed " + options.seed()
+                        + "; repeat with --seed " + options.seed() + ")");
+                Soak.Result result = new Soak(run, options.seed(), Demo::say).run(options.soak());
+                writeLine(runDir, result.line());
+                System.out.println(result.line());
+                return result.ok() ? 0 : 1;
+            }
             if (options.once()) {
                 Summary summary = run.run(options.scenario());
                 writeSummary(runDir, summary);
@@ -99,8 +116,12 @@ public final class Demo {
     }
 
     private static void writeSummary(Path runDir, Summary summary) {
+        writeLine(runDir, summary.line());
+    }
+
+    private static void writeLine(Path runDir, String line) {
         try {
-            Files.writeString(runDir.resolve("summary.txt"), summary.line() + System.lineSeparator());
+            Files.writeString(runDir.resolve("summary.txt"), line + System.lineSeparator());
         } catch (IOException e) {
             say("could not write " + runDir.resolve("summary.txt") + ": " + e.getMessage());
         }
@@ -115,17 +136,38 @@ public final class Demo {
         System.out.println(LocalTime.now().format(TIME) + " " + line);
     }
 
-    record Options(boolean once, String scenario, int clients, boolean help) {
+    /** @param soak how long to soak, or null for a single scenario */
+    record Options(boolean once, String scenario, int clients, boolean help, Duration soak, long seed) {
         static Options parse(String[] args) {
             boolean once = false;
             boolean help = false;
             String scenario = "sigkill";
+            boolean scenarioGiven = false;
             int clients = 1;
+            Duration soak = null;
+            Long seed = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--once" -> once = true;
                     case "-h", "--help" -> help = true;
-                    case "--scenario" -> scenario = value(args, ++i, "--scenario");
+                    case "--scenario" -> {
+                        scenario = value(args, ++i, "--scenario");
+                        scenarioGiven = true;
+                    }
+                    case "--soak" -> {
+                        soak = Durations.parse("--soak", value(args, ++i, "--soak"));
+                        if (soak.isZero()) {
+                            throw new IllegalArgumentException("--soak needs a duration longer than 0, e.g. 60s or 30m");
+                        }
+                    }
+                    case "--seed" -> {
+                        String text = value(args, ++i, "--seed");
+                        try {
+                            seed = Long.parseLong(text);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--seed takes a whole number, not \"" + text + "\"");
+                        }
+                    }
                     case "--clients" -> {
                         String text = value(args, ++i, "--clients");
                         try {
@@ -144,7 +186,14 @@ public final class Demo {
                 throw new IllegalArgumentException("unknown scenario \"" + scenario + "\"; one of "
                         + String.join(", ", ScenarioRun.SCENARIOS));
             }
-            return new Options(once, scenario, clients, help);
+            if (soak != null && scenarioGiven) {
+                throw new IllegalArgumentException("--soak draws its own faults; it cannot be combined with --scenario");
+            }
+            if (seed != null && soak == null) {
+                throw new IllegalArgumentException("--seed only applies to --soak");
+            }
+            long drawn = seed != null ? seed : new Random().nextInt(1_000_000);
+            return new Options(once || soak != null, scenario, clients, help, soak, drawn);
         }
 
         private static String value(String[] args, int index, String option) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,20 +87,42 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     public ManagedProcess startApi() {
-        return launcher.startJar("api-service", jar("api-service", "api-service.jar"), ports.api(),
-                springArgs(), serviceEnv("API_PORT", Integer.toString(ports.api()),
-                        "API_DATA_DIR", dataDir.resolve("api-service").toString()));
+        return startSpring("api-service", "api-service", ports.api(), List.of(), serviceEnv(ports.api(),
+                "API_PORT", Integer.toString(ports.api()), "API_DATA_DIR", dataDir.resolve("api-service").toString()));
     }
 
     public ManagedProcess startWs(int port, Duration startupDelay) {
-        return launcher.startJar("ws-service-" + port, jar("ws-service", "ws-service.jar"), port,
-                springArgs(), serviceEnv("WS_PORT", Integer.toString(port),
-                        "WS_STARTUP_DELAY", startupDelay.toMillis() + "ms"));
+        return startWs(port, startupDelay, List.of());
+    }
+
+    /**
+     * ws-service on {@code port}; {@code settings} are extra Spring properties as command-line
+     * arguments, e.g. {@code --ws.hello-timeout=1s} (an unknown one is ignored by Spring).
+     */
+    public ManagedProcess startWs(int port, Duration startupDelay, List<String> settings) {
+        return startSpring("ws-service-" + port, "ws-service", port, settings, serviceEnv(port,
+                "WS_PORT", Integer.toString(port), "WS_STARTUP_DELAY", startupDelay.toMillis() + "ms"));
     }
 
     public ManagedProcess startGateway() {
-        return launcher.startJar("gateway", jar("gateway", "gateway.jar"), ports.gateway(),
-                springArgs(), serviceEnv("GATEWAY_PORT", Integer.toString(ports.gateway())));
+        return startSpring("gateway", "gateway", ports.gateway(), List.of(),
+                serviceEnv(ports.gateway(), "GATEWAY_PORT", Integer.toString(ports.gateway())));
+    }
+
+    /** The management port (actuator endpoints other than /readyz and /livez) of the service on {@code port}. */
+    public int managementPort(int port) {
+        return ports.management(port);
+    }
+
+    private ManagedProcess startSpring(String name, String module, int port, List<String> settings,
+                                       Map<String, String> env) {
+        ProcessLauncher.requireFreePort(name + " (management)", ports.management(port));
+        List<String> args = new ArrayList<>(springArgs());
+        // MANAGEMENT_PORT (in env) is the convention; the property itself also goes on the command line,
+        // which wins over any application.yml, so that no two processes can ever share a management port.
+        args.add("--management.server.port=" + ports.management(port));
+        args.addAll(settings);
+        return launcher.startJar(name, jar(module, module + ".jar"), port, args, env);
     }
 
     /** The client CLI with {@code args} after the jar; every line it prints goes to {@code lines}. */
@@ -123,8 +146,9 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /** The service's own readiness on its main port (the Consul check probes the same path). */
     public URI readinessOf(int port) {
-        return URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        return URI.create("http://127.0.0.1:" + port + "/readyz");
     }
 
     public List<ManagedProcess> running() {
@@ -140,10 +164,14 @@ public final class LocalSystem implements AutoCloseable {
         return List.of("--spring.profiles.active=local");
     }
 
-    /** Every service finds the registry the same way; {@code pairs} add the service's own settings. */
-    private Map<String, String> serviceEnv(String... pairs) {
+    /**
+     * Every service finds the registry the same way and gets its own management port; {@code pairs}
+     * add the service's own settings.
+     */
+    private Map<String, String> serviceEnv(int port, String... pairs) {
         Map<String, String> env = new HashMap<>(Map.of("CONSUL_HOST", "127.0.0.1",
-                "CONSUL_PORT", Integer.toString(ports.registry()), "SERVICE_HOST", "127.0.0.1"));
+                "CONSUL_PORT", Integer.toString(ports.registry()), "SERVICE_HOST", "127.0.0.1",
+                "MANAGEMENT_PORT", Integer.toString(ports.management(port))));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }

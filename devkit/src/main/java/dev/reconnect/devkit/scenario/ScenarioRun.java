@@ -5,13 +5,18 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.devkit.observe.ConnectJudge;
+import dev.reconnect.devkit.observe.ReadinessHistory;
 import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +37,6 @@ public final class ScenarioRun implements AutoCloseable {
     /** Scenarios that need two ws-service instances. */
     public static final List<String> TWO_INSTANCE_SCENARIOS = List.of("failover", "both-killed");
 
-    /** How much later than a client the observer may hear of the same readiness change. */
-    private static final long OBSERVER_LAG_MILLIS = 250;
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
     /** Messages per second the publisher sends: 50, as the continuity acceptance asks. */
     public static final int DEFAULT_PUBLISH_RATE = 50;
@@ -44,7 +47,12 @@ public final class ScenarioRun implements AutoCloseable {
     private final ClientEvents events;
     private final Map<String, String> clientStates = new HashMap<>();
     private final Map<Integer, ManagedProcess> wsInstances = new LinkedHashMap<>();
+    /** Narration only ("readiness: ready ..."): a second client that may lag; never used to judge. */
     private ReadinessObserver observer;
+    /** The readiness history of every gateway process this run stopped on purpose, then of the current one. */
+    private final List<ReadinessHistory> pastGateways = new ArrayList<>();
+    private ReadinessHistory currentGateway = new ReadinessHistory();
+    private List<ConnectJudge.Violation> lastViolations = List.of();
     private RegistryRunner.Running registry;
     private ManagedProcess api;
     private ManagedProcess gateway;
@@ -56,6 +64,7 @@ public final class ScenarioRun implements AutoCloseable {
     private Instant recoveredAt;
 
     private final int publishRate;
+    private List<String> wsSettings = List.of();
 
     public ScenarioRun(LocalSystem system, int clients, Consumer<String> narrator) {
         this(system, clients, DEFAULT_PUBLISH_RATE, narrator);
@@ -67,6 +76,15 @@ public final class ScenarioRun implements AutoCloseable {
         this.publishRate = publishRate;
         this.narrator = narrator;
         this.events = new ClientEvents(this::onClientEvent);
+    }
+
+    /**
+     * Extra Spring properties for every ws-service this run starts, as command-line arguments
+     * (e.g. {@code --ws.hello-timeout=1s}); call before {@link #start}.
+     */
+    public ScenarioRun wsSettings(List<String> settings) {
+        this.wsSettings = List.copyOf(settings);
+        return this;
     }
 
     /**
@@ -192,7 +210,7 @@ public final class ScenarioRun implements AutoCloseable {
             }
             case "gateway-restart" -> {
                 say("kill -9 " + gateway + ", then start it again: clients wait for its readiness API to come back");
-                gateway.kill();
+                killGateway();
                 gateway = null; // not running on purpose: waits below must not fail on it
                 awaitClientsLeftOpen(t0);
                 gateway = system.startGateway();
@@ -238,14 +256,30 @@ public final class ScenarioRun implements AutoCloseable {
             }
             case "api-restart" -> {
                 say("kill -9 " + api + ", then start it again: the log is on disk, publishes are retried");
-                api.kill();
-                api = system.startApi();
-                system.awaitOk(api, system.readinessOf(system.ports().api()));
+                restartApi();
                 recoveredAt = awaitReadyAfter(t0);
             }
             default -> throw new ScenarioException("unknown scenario \"" + scenario + "\"; one of " + SCENARIOS);
         }
         return t0;
+    }
+
+    /** From the last disruption to recovery (see {@link Summary#outageMillis()}), 0 if unknown. */
+    public long lastOutageMillis() {
+        return recoveredAt == null || outageFrom == null ? 0
+                : Math.max(0, recoveredAt.toEpochMilli() - outageFrom.toEpochMilli());
+    }
+
+    /** SIGKILLs api-service and starts it again on the same port; returns once it is ready. */
+    public void restartApi() {
+        api.kill();
+        api = system.startApi();
+        system.awaitOk(api, system.readinessOf(system.ports().api()));
+    }
+
+    /** SIGKILLs the registry (it loses every registration, as a crashed Consul dev agent does). */
+    public void killRegistry() {
+        registry.kill();
     }
 
     /**
@@ -312,13 +346,71 @@ public final class ScenarioRun implements AutoCloseable {
                 stats.number("duplicates"), connectsWhileNotReady(t0), head);
     }
 
-    /** Connect attempts after {@code t0} at a time when the observer had seen readiness say "not ready". */
+    /**
+     * Connect attempts after {@code t0} the gateway had not allowed, judged by {@link ConnectJudge}
+     * against the gateways' own readiness histories (never against a second observer, which lags).
+     */
     private long connectsWhileNotReady(Instant t0) {
-        return events.of("state").stream()
+        List<ConnectJudge.Connect> connects = events.of("state").stream()
                 .filter(e -> e.t() >= t0.toEpochMilli() && e.text("to").equals("CONNECTING"))
-                .filter(e -> observer.at(e.t() + OBSERVER_LAG_MILLIS).map(c -> !c.ready()).orElse(false)
-                        && observer.at(e.t() - OBSERVER_LAG_MILLIS).map(c -> !c.ready()).orElse(false))
-                .count();
+                .map(ScenarioRun::connectOf).toList();
+        lastViolations = ConnectJudge.whileNotReady(connects, readinessHistories());
+        lastViolations.stream().limit(20).forEach(v -> say("connected while not ready: " + v));
+        if (lastViolations.size() > 20) {
+            say("… and " + (lastViolations.size() - 20) + " more connects while not ready");
+        }
+        return lastViolations.size();
+    }
+
+    static ConnectJudge.Connect connectOf(ClientEvents.Event event) {
+        long index = event.fields().has("readinessIndex") ? event.fields().path("readinessIndex").asLong(-1) : -1;
+        return new ConnectJudge.Connect(event.t(), event.text("client"), index);
+    }
+
+    /** SIGKILLs the gateway, keeping the history it recorded (a new gateway process starts a fresh one). */
+    private void killGateway() {
+        refreshReadinessHistory();
+        gateway.kill();
+        pastGateways.add(currentGateway);
+        currentGateway = new ReadinessHistory();
+    }
+
+    /** Fetches the running gateway's readiness history and adds it to what is known; false if it did not answer. */
+    public boolean refreshReadinessHistory() {
+        Optional<List<ReadinessChange>> fetched = ReadinessHistory.fetch(system.gateway());
+        fetched.ifPresent(currentGateway::merge);
+        return fetched.isPresent();
+    }
+
+    /**
+     * The readiness history of each gateway process of this run, oldest process first, the running
+     * one fetched now. Throws if the running gateway has no history to give.
+     */
+    public List<ReadinessHistory> readinessHistories() {
+        if (!refreshReadinessHistory() && currentGateway.isEmpty()) {
+            throw new ScenarioException("the gateway did not answer GET " + Paths.READINESS_CHANGES
+                    + " with its readiness history, so connects cannot be judged\n" + timeline());
+        }
+        List<ReadinessHistory> all = new ArrayList<>(pastGateways);
+        all.add(currentGateway);
+        return all;
+    }
+
+    /** Every readiness change the gateways recorded at or after {@code since}, in time order. */
+    public List<ReadinessChange> readinessChangesSince(Instant since) {
+        return readinessHistories().stream().flatMap(h -> h.changes().stream())
+                .filter(c -> c.at() >= since.toEpochMilli())
+                .sorted(Comparator.comparingLong(ReadinessChange::at)).toList();
+    }
+
+    /**
+     * The not-ready spells the gateways recorded between {@code from} and {@code to} (each as the change
+     * that started it); empty when readiness said ready throughout.
+     */
+    public List<ReadinessChange> notReadySpells(Instant from, Instant to) {
+        return readinessHistories().stream()
+                .flatMap(h -> h.notReadyDuring(from.toEpochMilli(), to.toEpochMilli()).stream())
+                .sorted(Comparator.comparingLong(ReadinessChange::at)).toList();
     }
 
     /** Ports of ws-service instances this run started that are no longer running (killed by a user, say). */
@@ -335,13 +427,21 @@ public final class ScenarioRun implements AutoCloseable {
         return events;
     }
 
-    public Optional<ReadinessObserver> observer() {
-        return Optional.ofNullable(observer);
-    }
-
     /** Everything that happened, for a failure message. */
     public String timeline() {
-        StringBuilder text = new StringBuilder("readiness as observed:\n");
+        StringBuilder text = new StringBuilder("readiness as the gateway recorded it (per gateway process):\n");
+        List<ReadinessHistory> gateways = new ArrayList<>(pastGateways);
+        gateways.add(currentGateway);
+        for (int i = 0; i < gateways.size(); i++) {
+            text.append("  gateway process ").append(i + 1).append(":\n");
+            gateways.get(i).changes().forEach(c -> text.append("  ").append(c.at()).append(" index ").append(c.index())
+                    .append(c.ready() ? " ready" : " NOT ready").append('\n'));
+        }
+        if (!lastViolations.isEmpty()) {
+            text.append("connects while not ready:\n");
+            lastViolations.forEach(v -> text.append("  ").append(v).append('\n'));
+        }
+        text.append("readiness as a second client observed it (may lag; narration only):\n");
         if (observer != null) {
             observer.changes().forEach(c -> text.append(c.at()).append(' ').append(c.summary()).append('\n'));
         }
@@ -352,7 +452,7 @@ public final class ScenarioRun implements AutoCloseable {
     private void startWsInstances(int count) {
         for (int i = 0; i < count; i++) {
             say("starting ws-service on :" + wsPort(i));
-            wsInstances.put(wsPort(i), system.startWs(wsPort(i), Duration.ZERO));
+            wsInstances.put(wsPort(i), system.startWs(wsPort(i), Duration.ZERO, wsSettings));
         }
         for (int i = 0; i < count; i++) {
             system.awaitOk(wsInstances.get(wsPort(i)), system.readinessOf(wsPort(i)));
@@ -361,7 +461,7 @@ public final class ScenarioRun implements AutoCloseable {
 
     public void startWs(int port) {
         say("starting ws-service on :" + port);
-        ManagedProcess ws = system.startWs(port, Duration.ZERO);
+        ManagedProcess ws = system.startWs(port, Duration.ZERO, wsSettings);
         wsInstances.put(port, ws);
         system.awaitOk(ws, system.readinessOf(port));
     }
@@ -439,14 +539,21 @@ public final class ScenarioRun implements AutoCloseable {
                 () -> clientsThatLeftOpenSince(since).size() >= clients);
     }
 
-    /** Returns when readiness was seen ready again after a not-ready (or unreachable) spell since {@code since}. */
+    /**
+     * Returns when the gateway says ready (at once if it never stopped): the time of its last change
+     * if that came after {@code since} (from its own history), otherwise now.
+     */
     private Instant awaitReadyAfter(Instant since) {
-        await("readiness to say ready again", RECOVERY_TIMEOUT, () -> observer.latest()
-                .map(c -> c.ready() && c.at() >= since.toEpochMilli()).orElse(false)
-                || (observer.latest().map(ReadinessObserver.Change::ready).orElse(false)
-                        && Http.isOk(system.gateway().resolve(Paths.READINESS))));
-        return observer.latest().filter(c -> c.at() >= since.toEpochMilli())
+        await("readiness to say ready again", RECOVERY_TIMEOUT, () -> refreshReadinessHistory()
+                && latestChange().map(ReadinessChange::ready).orElse(false)
+                && Http.isOk(system.gateway().resolve(Paths.READINESS)));
+        return latestChange().filter(c -> c.at() >= since.toEpochMilli())
                 .map(c -> Instant.ofEpochMilli(c.at())).orElse(Instant.now());
+    }
+
+    private Optional<ReadinessChange> latestChange() {
+        List<ReadinessChange> changes = currentGateway.changes();
+        return changes.isEmpty() ? Optional.empty() : Optional.of(changes.get(changes.size() - 1));
     }
 
     private long awaitHeadAtLeast(long minimum) {

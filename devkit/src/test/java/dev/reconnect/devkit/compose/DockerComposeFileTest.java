@@ -86,6 +86,16 @@ class DockerComposeFileTest {
             "eclipse-temurin", Set.of("curl", "wget", "java"),
             "hashicorp/consul", Set.of("wget", "consul"));
 
+    /** The readiness probe on every Spring service's main port (Consul's check and the healthchecks use it). */
+    static final String READINESS_PATH = "/readyz";
+
+    /** The variable that moves a service's actuator endpoints (other than /readyz, /livez) to a port of their own. */
+    static final String MANAGEMENT_PORT_VARIABLE = "MANAGEMENT_PORT";
+
+    /** The documented management port defaults. */
+    static final Map<String, Integer> MANAGEMENT_PORT_DEFAULTS = Map.of("gateway", 9080, "api-service", 9081,
+            "ws-service", 9082);
+
     /** Spring Boot's layers, in the order the Dockerfiles must copy them (least to most often changed). */
     static final List<String> BOOT_LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies",
             "application");
@@ -127,6 +137,11 @@ class DockerComposeFileTest {
     @Test
     void everyServiceButTheClientHasAWorkingHealthcheck() {
         assertNoProblems("healthchecks", checkHealthchecks(project));
+    }
+
+    @Test
+    void managementPortsAreSeparateAndNeverPublished() {
+        assertNoProblems("management ports and /readyz", checkManagementPorts(project));
     }
 
     @Test
@@ -197,10 +212,35 @@ class DockerComposeFileTest {
                         p -> p.healthcheck("ws-service").put("disable", true)),
                 mistake("api-service healthcheck on the wrong port", "checkHealthchecks",
                         p -> p.healthcheck("api-service").put("test",
-                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/actuator/health/readiness"))),
+                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/readyz"))),
                 mistake("healthcheck on the liveness endpoint", "checkHealthchecks",
                         p -> p.healthcheck("gateway").put("test",
-                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/actuator/health"))),
+                                List.of("CMD", "curl", "-fsS", "http://localhost:8080/livez"))),
+                mistake("healthcheck on the actuator path, which moved to the management port", "checkHealthchecks",
+                        p -> p.healthcheck("ws-service").put("test",
+                                List.of("CMD", "curl", "-fsS", "http://localhost:8082/actuator/health/readiness"))),
+                mistake("healthcheck on the management port", "checkHealthchecks",
+                        p -> p.healthcheck("api-service").put("test",
+                                List.of("CMD", "curl", "-fsS", "http://localhost:9081/readyz"))),
+                mistake("gateway management port published", "checkManagementPorts",
+                        p -> p.service("gateway").put("ports", List.of("8080:8080", "9080:9080"))),
+                mistake("api-service management port published on an ephemeral host port", "checkManagementPorts",
+                        p -> p.service("api-service").put("ports", List.of("9081"))),
+                mistake("ws-service management port exposed", "checkManagementPorts",
+                        p -> p.service("ws-service").put("expose", List.of("8082", "9082"))),
+                mistake("management port not configurable", "checkManagementPorts",
+                        p -> p.appConfigs.get("api-service").flat().put("management.server.port", "9081")),
+                mistake("management port on the main port", "checkManagementPorts",
+                        p -> p.appConfigs.get("gateway").flat().put("management.server.port", "${MANAGEMENT_PORT:8080}")),
+                mistake("management port default not the documented one", "checkManagementPorts",
+                        p -> p.appConfigs.get("ws-service").flat().put("management.server.port", "${MANAGEMENT_PORT:9999}")),
+                mistake("Consul check on the actuator path", "checkManagementPorts",
+                        p -> p.appConfigs.get("ws-service").flat().put(
+                                "spring.cloud.consul.discovery.health-check-path", "/actuator/health/readiness")),
+                mistake("Dockerfile HEALTHCHECK on the actuator path", "checkManagementPorts",
+                        p -> p.editDockerfile("gateway", t -> t.replace("/readyz", "/actuator/health/readiness"))),
+                mistake("Dockerfile HEALTHCHECK removed", "checkManagementPorts",
+                        p -> p.editDockerfile("api-service", t -> t.replaceAll("(?m)^HEALTHCHECK.*$", ""))),
                 mistake("healthcheck with a tool the image lacks", "checkHealthchecks",
                         p -> p.healthcheck("consul").put("test",
                                 List.of("CMD", "nc", "-z", "127.0.0.1", "8500"))),
@@ -292,6 +332,7 @@ class DockerComposeFileTest {
             Map.entry("checkImagePins", DockerComposeFileTest::checkImagePins),
             Map.entry("checkBuildPaths", DockerComposeFileTest::checkBuildPaths),
             Map.entry("checkHealthchecks", DockerComposeFileTest::checkHealthchecks),
+            Map.entry("checkManagementPorts", DockerComposeFileTest::checkManagementPorts),
             Map.entry("checkPorts", DockerComposeFileTest::checkPorts),
             Map.entry("checkEnvironment", DockerComposeFileTest::checkEnvironment),
             Map.entry("checkStartupOrder", DockerComposeFileTest::checkStartupOrder),
@@ -448,13 +489,76 @@ class DockerComposeFileTest {
             }
             if (RUNNABLE_MODULES.contains(name)) {
                 int port = p.appPort(name);
-                String expected = ":" + port + "/actuator/health/readiness";
+                String expected = ":" + port + READINESS_PATH;
                 if (!command.contains(expected)) {
-                    problems.add("service " + name + ": healthcheck must probe the readiness group on the application's"
-                            + " port (…" + expected + "), is: " + command);
+                    problems.add("service " + name + ": healthcheck must probe " + READINESS_PATH + " on the application's"
+                            + " port (…" + expected + "; the other actuator endpoints are on the management port), is: "
+                            + command);
                 }
             }
         });
+        return problems;
+    }
+
+    /**
+     * The management port convention: every Spring service serves its actuator endpoints (other than
+     * /readyz and /livez) on {@code management.server.port: ${MANAGEMENT_PORT:default}}, a port of its
+     * own, which compose never publishes or exposes; Consul's HTTP check, the compose healthcheck and
+     * the image's HEALTHCHECK all probe /readyz on the main port.
+     */
+    static List<String> checkManagementPorts(Project p) {
+        List<String> problems = new ArrayList<>();
+        for (String module : RUNNABLE_MODULES) {
+            if (!p.isBootModule(module)) {
+                continue;
+            }
+            AppConfig config = p.appConfigs.get(module);
+            if (config == null) {
+                problems.add(module + " has no application.yml");
+                continue;
+            }
+            int port = p.appPort(module);
+            int expectedManagement = MANAGEMENT_PORT_DEFAULTS.get(module);
+            Object raw = config.flat().get("management.server.port");
+            Matcher m = raw == null ? null : PLACEHOLDER.matcher(str(raw));
+            if (m == null || !m.matches() || !MANAGEMENT_PORT_VARIABLE.equals(m.group(1)) || m.group(2) == null) {
+                problems.add(module + "/src/main/resources/application.yml: management.server.port must be ${"
+                        + MANAGEMENT_PORT_VARIABLE + ":" + expectedManagement + "}, is " + raw);
+            } else if (Integer.parseInt(m.group(2)) != expectedManagement || expectedManagement == port) {
+                problems.add(module + ": management port default must be " + expectedManagement + " (not the main port "
+                        + port + "), is " + m.group(2));
+            }
+            Object checkPath = config.flat().get("spring.cloud.consul.discovery.health-check-path");
+            if (!READINESS_PATH.equals(str(checkPath))) {
+                problems.add(module + ": Consul's HTTP check (spring.cloud.consul.discovery.health-check-path) must be "
+                        + READINESS_PATH + " on the main port, is " + checkPath);
+            }
+            Map<String, Object> service = p.services().get(module);
+            if (service != null) {
+                for (Object entry : list(service.get("ports"))) {
+                    int[] mapping = parsePort(entry);
+                    if (mapping != null && mapping[1] == expectedManagement) {
+                        problems.add("service " + module + " publishes its management port " + expectedManagement
+                                + " (" + entry + "); actuator endpoints must stay inside the container network");
+                    }
+                }
+                for (Object exposed : list(service.get("expose"))) {
+                    if (str(exposed).equals(String.valueOf(expectedManagement))) {
+                        problems.add("service " + module + " exposes its management port " + expectedManagement);
+                    }
+                }
+            }
+            String dockerfile = p.dockerfiles.get(module);
+            if (dockerfile != null) {
+                List<String> checks = Dockerfile.stages(dockerfile).stream().reduce((a, b) -> b).orElse(List.of())
+                        .stream().filter(i -> i.keyword().equals("HEALTHCHECK")).map(Instruction::args).toList();
+                String expected = "http://localhost:" + port + READINESS_PATH;
+                if (checks.size() != 1 || !checks.get(0).contains(expected) || !checks.get(0).contains("curl")) {
+                    problems.add(module + "/Dockerfile: the final stage must have one HEALTHCHECK with curl on " + expected
+                            + ", has " + checks);
+                }
+            }
+        }
         return problems;
     }
 

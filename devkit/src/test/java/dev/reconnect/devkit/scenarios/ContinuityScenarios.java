@@ -12,13 +12,13 @@ import dev.reconnect.devkit.launch.ManagedProcess;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.observe.ClientEvents;
-import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.log.LogEntry;
 import dev.reconnect.protocol.log.LogPage;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,12 +77,12 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("sigkill", killedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        List<ReadinessObserver.Change> afterKill = run.observer().orElseThrow().changes().stream()
-                .filter(c -> c.at() >= killedAt.toEpochMilli()).toList();
+        // What the gateway itself recorded, so what it told the clients, on its own clock.
+        List<ReadinessChange> afterKill = run.readinessChangesSince(killedAt);
         assertThat(afterKill).as("readiness went not-ready, then ready again\n" + story)
                 .anyMatch(c -> !c.ready())
-                .last().matches(ReadinessObserver.Change::ready);
-        long lastNotReadyAt = afterKill.stream().filter(c -> !c.ready()).mapToLong(ReadinessObserver.Change::at)
+                .last().matches(ReadinessChange::ready);
+        long lastNotReadyAt = afterKill.stream().filter(c -> !c.ready()).mapToLong(ReadinessChange::at)
                 .max().orElseThrow();
         List<ClientEvents.Event> connects = run.events().of("state").stream()
                 .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("to").equals("CONNECTING")).toList();

@@ -6,10 +6,10 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
-import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.StartOrder;
 import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +47,9 @@ abstract class StartOrderScenarios {
             String story = summary.line() + "\n" + run.timeline();
             List<ClientEvents.Event> connects = run.events().of("state").stream()
                     .filter(e -> e.text("to").equals("CONNECTING")).toList();
-            long lastNotReadyAt = run.observer().orElseThrow().changes().stream()
-                    .filter(c -> !c.ready()).mapToLong(ReadinessObserver.Change::at).max().orElse(0);
+            // The gateway's own record: the last time it told anyone "not ready".
+            long lastNotReadyAt = run.readinessChangesSince(Instant.EPOCH).stream()
+                    .filter(c -> !c.ready()).mapToLong(ReadinessChange::at).max().orElse(0);
             assertThat(connects).as("every client connected\n" + story).hasSizeGreaterThanOrEqualTo(CLIENTS);
             assertThat(connects).as("no connect before the last component was launched and readiness said ready\n" + story)
                     .allMatch(e -> e.t() > launched.toEpochMilli() && e.t() > lastNotReadyAt);

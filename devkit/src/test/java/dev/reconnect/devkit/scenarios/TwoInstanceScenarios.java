@@ -6,9 +6,9 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.observe.ClientEvents;
-import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -51,8 +51,7 @@ abstract class TwoInstanceScenarios {
             assertThat(welcomedBy(reopened)).as("they resumed on the surviving instance\n" + story)
                     .containsExactly("ws-service-" + run.wsPort(1));
             // The gateway checks the surviving instance before counting it again: at most a blip.
-            List<ReadinessObserver.Change> changes = run.observer().orElseThrow().changes().stream()
-                    .filter(c -> c.at() >= killedAt.toEpochMilli()).toList();
+            List<ReadinessChange> changes = run.readinessChangesSince(killedAt);
             for (int i = 0; i < changes.size(); i++) {
                 if (!changes.get(i).ready()) {
                     long notReadyAt = changes.get(i).at();
