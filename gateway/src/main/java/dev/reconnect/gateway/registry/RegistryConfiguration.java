@@ -11,8 +11,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RegistryConfiguration {
     @Bean
-    RegistryView registryView(RegistryProperties properties) {
-        return new RegistryView(properties, Clock.systemUTC(), new TcpInstanceProber());
+    InstanceProber instanceProber() {
+        return new TcpInstanceProber();
+    }
+
+    @Bean
+    RegistryView registryView(RegistryProperties properties, InstanceProber prober) {
+        return new RegistryView(properties, Clock.systemUTC(), prober);
     }
 
     /** Stable meter names: what readiness says, and how many passing instances each required service has. */

@@ -1,6 +1,7 @@
 package dev.reconnect.gateway.registry;
 
 import dev.reconnect.protocol.readiness.Readiness;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@link ConsulHealthWatch}, minus instances the gateway itself saw fail. Readiness and
  * load-balancing both read it, so "ready" and "where the next upgrade goes" can never disagree.
  *
- * <p>All state changes go through synchronized methods; each one recomputes the readiness answer
- * and, if it differs, moves the readiness index and wakes long-polling requests.
+ * <p>All state changes happen under this object's monitor; each one recomputes the readiness answer
+ * and, if it differs, moves the readiness index, records the change and queues the long-polling
+ * requests to wake. They are woken only after the monitor is released: completing a request runs
+ * its response path, which must never delay routing, which takes the same monitor.
  */
 public class RegistryView {
     private static final Logger log = LoggerFactory.getLogger(RegistryView.class);
@@ -29,6 +32,8 @@ public class RegistryView {
     private record Watched(List<Instance> instances, boolean reachable, boolean known) {}
 
     private record Suspect(long healthIndex, Instant until, String reason) {}
+
+    private record Wakeup(List<CompletableFuture<Readiness>> waiters, Readiness told) {}
 
     private final List<String> required;
     private final Clock clock;
@@ -41,6 +46,9 @@ public class RegistryView {
     private final Set<String> unverified = new HashSet<>();
     private final InstanceProber prober;
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
+    /** Waiters to complete once the monitor is released. */
+    private final List<Wakeup> wakeups = new ArrayList<>();
+    private final ReadinessHistory history;
     private Readiness readiness;
 
     public RegistryView(RegistryProperties properties, Clock clock, InstanceProber prober) {
@@ -54,41 +62,68 @@ public class RegistryView {
             watched.put(service, new Watched(List.of(), false, false));
         }
         this.readiness = compute(1);
+        this.history = new ReadinessHistory(properties.historySize());
+        history.record(readiness.index(), readiness.ready(), clock.millis());
     }
 
     public List<String> requiredServices() {
         return required;
     }
 
-    public synchronized Readiness readiness() {
-        expireSuspects();
-        return readiness;
+    public Readiness readiness() {
+        Readiness current;
+        synchronized (this) {
+            expireSuspects();
+            current = readiness;
+        }
+        wakeQueued();
+        return current;
+    }
+
+    /** Every readiness answer this gateway gave, as far back as the history holds, oldest first. */
+    public List<ReadinessChange> changes() {
+        return history.changes();
     }
 
     /** Passing instances of {@code service} that the gateway has not seen fail; stale ones while the registry is away. */
-    public synchronized List<Instance> routableInstances(String service) {
-        expireSuspects();
-        Watched state = watched.get(service);
-        if (state == null) {
-            return List.of();
+    public List<Instance> routableInstances(String service) {
+        List<Instance> routable;
+        synchronized (this) {
+            expireSuspects();
+            Watched state = watched.get(service);
+            routable = state == null ? List.of() : state.instances().stream().filter(this::routable).toList();
         }
-        return state.instances().stream().filter(this::routable).toList();
+        wakeQueued();
+        return routable;
     }
 
     /** Completes with the first readiness whose index differs from {@code index} (at once if it already does). */
-    public synchronized CompletableFuture<Readiness> nextReadiness(long index) {
-        Readiness current = readiness();
-        if (current.index() != index) {
-            return CompletableFuture.completedFuture(current);
-        }
+    public CompletableFuture<Readiness> nextReadiness(long index) {
         CompletableFuture<Readiness> waiter = new CompletableFuture<>();
-        waiters.add(waiter);
-        waiter.whenComplete((r, e) -> removeWaiter(waiter));
+        synchronized (this) {
+            expireSuspects();
+            if (readiness.index() != index) {
+                waiter.complete(readiness);
+            } else {
+                waiters.add(waiter);
+            }
+        }
+        wakeQueued();
+        if (!waiter.isDone()) {
+            waiter.whenComplete((r, e) -> removeWaiter(waiter));
+        }
         return waiter;
     }
 
     /** The registry answered: these are {@code service}'s passing instances now. */
-    public synchronized void update(String service, List<Instance> passing) {
+    public void update(String service, List<Instance> passing) {
+        synchronized (this) {
+            updateLocked(service, passing);
+        }
+        wakeQueued();
+    }
+
+    private void updateLocked(String service, List<Instance> passing) {
         Watched before = watched.get(service);
         watched.put(service, new Watched(List.copyOf(passing), true, true));
         if (before != null && !before.reachable() && before.known()) {
@@ -100,7 +135,14 @@ public class RegistryView {
     }
 
     /** The registry could not be asked about {@code service}: keep the last instances, mark them stale. */
-    public synchronized void unreachable(String service, String reason) {
+    public void unreachable(String service, String reason) {
+        synchronized (this) {
+            unreachableLocked(service, reason);
+        }
+        wakeQueued();
+    }
+
+    private void unreachableLocked(String service, String reason) {
         Watched before = watched.get(service);
         if (before.reachable() || !before.known()) {
             log.warn("Registry unavailable while watching {}: {}; keeping {} last known instance(s)",
@@ -116,7 +158,14 @@ public class RegistryView {
      * routed to nor counted as ready: the registry's next check may be a second away, and a client
      * told "ready" now would be sent to a dead backend.
      */
-    public synchronized void suspect(String address, String reason) {
+    public void suspect(String address, String reason) {
+        synchronized (this) {
+            suspectLocked(address, reason);
+        }
+        wakeQueued();
+    }
+
+    private void suspectLocked(String address, String reason) {
         for (Map.Entry<String, Watched> entry : watched.entrySet()) {
             for (Instance instance : entry.getValue().instances()) {
                 if (instance.address().equals(address) && !suspects.containsKey(address)) {
@@ -151,15 +200,18 @@ public class RegistryView {
         }
     }
 
-    private synchronized void probed(Instance instance, boolean accepts) {
-        if (!unverified.remove(instance.address())) {
-            return; // already settled by the registry meanwhile
+    private void probed(Instance instance, boolean accepts) {
+        synchronized (this) {
+            if (!unverified.remove(instance.address())) {
+                return; // already settled by the registry meanwhile
+            }
+            if (accepts) {
+                recompute();
+            } else {
+                suspectLocked(instance.address(), "it does not accept connections (checked after another instance failed)");
+            }
         }
-        if (accepts) {
-            recompute();
-        } else {
-            suspect(instance.address(), "it does not accept connections (checked after another instance failed)");
-        }
+        wakeQueued();
     }
 
     private boolean routable(Instance instance) {
@@ -190,15 +242,41 @@ public class RegistryView {
             return;
         }
         if (readiness.ready() != changed.ready()) {
-            log.info("Readiness {} -> {} ({})", readiness.ready() ? "ready" : "not ready",
-                    changed.ready() ? "ready" : "not ready", describe(changed));
+            log.info("Readiness {} -> {} at index {} ({})", readiness.ready() ? "ready" : "not ready",
+                    changed.ready() ? "ready" : "not ready", changed.index(), describe(changed));
         }
         readiness = changed;
+        history.record(changed.index(), changed.ready(), clock.millis());
+        if (waiters.isEmpty()) {
+            return;
+        }
         List<CompletableFuture<Readiness>> woken = new ArrayList<>(waiters);
         waiters.clear();
         // Everyone woken now hears the news at the same instant: ask them to spread their connects.
-        Readiness told = changed.withConnectSpread(connectSpread(woken.size()));
-        woken.forEach(w -> w.complete(told));
+        wakeups.add(new Wakeup(woken, changed.withConnectSpread(connectSpread(woken.size()))));
+    }
+
+    /** Completes queued waiters; called with the monitor released (see the class comment). */
+    private void wakeQueued() {
+        if (Thread.holdsLock(this)) {
+            return; // a nested call (e.g. a probe that answered at once): the outermost caller wakes them
+        }
+        List<Wakeup> due;
+        synchronized (this) {
+            if (wakeups.isEmpty()) {
+                return;
+            }
+            due = new ArrayList<>(wakeups);
+            wakeups.clear();
+        }
+        for (Wakeup wakeup : due) {
+            wakeup.waiters().forEach(w -> w.complete(wakeup.told()));
+        }
+    }
+
+    /** How many long-polling requests are waiting for the next change. */
+    public synchronized int waiting() {
+        return waiters.size();
     }
 
     /** No spread for a lone client; then a window that grows with the crowd, up to a maximum. */

@@ -1,9 +1,19 @@
 package dev.reconnect.gateway.routing;
 
+import dev.reconnect.gateway.registry.Instance;
+import dev.reconnect.gateway.registry.InstanceProber;
 import dev.reconnect.gateway.registry.RegistryView;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -13,18 +23,34 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 import reactor.core.publisher.Mono;
 
 /**
- * Tells the registry view at once when a backend WebSocket cannot be opened or ends without a close
- * frame (a killed process), or with 1001 (an instance going away). Consul notices such an instance
- * only at its next check; without this, readiness would say "ready" in between and the next upgrade
- * would be sent to the dead instance (a 101 followed at once by close 1002).
+ * Tells the registry view at once when a backend instance died: its WebSocket could not be opened,
+ * or it ended without a close frame and the instance no longer accepts connections, or it said 1001
+ * (going away). Consul notices such an instance only at its next check; without this, readiness
+ * would say "ready" in between and the next upgrade would be sent to the dead instance (a 101
+ * followed at once by close 1002). Any other end (see {@link BackendEnd}) leaves the instance alone.
+ *
+ * <p>The client's side of the proxy is closed only once the verdict is in, so that a client asking
+ * for readiness right after its close is never told "ready" on the strength of an instance that just
+ * died.
  */
 class FailureDetectingWebSocketClient implements WebSocketClient {
+    private static final Logger log = LoggerFactory.getLogger(FailureDetectingWebSocketClient.class);
+    /** Bounds how long a client's close waits for a verdict (the TCP probe itself gives up sooner). */
+    static final Duration VERDICT_TIMEOUT = Duration.ofSeconds(2);
+    /** Counter of backend WebSocket ends (and failed opens), tagged {@code verdict}: alive or failed. */
+    static final String ENDS_METER = "gateway.websocket.backend.ends";
+
     private final WebSocketClient delegate;
     private final ObjectProvider<RegistryView> view;
+    private final ObjectProvider<InstanceProber> prober;
+    private final ObjectProvider<MeterRegistry> meters;
 
-    FailureDetectingWebSocketClient(WebSocketClient delegate, ObjectProvider<RegistryView> view) {
+    FailureDetectingWebSocketClient(WebSocketClient delegate, ObjectProvider<RegistryView> view,
+                                    ObjectProvider<InstanceProber> prober, ObjectProvider<MeterRegistry> meters) {
         this.delegate = delegate;
         this.view = view;
+        this.prober = prober;
+        this.meters = meters;
     }
 
     @Override
@@ -34,7 +60,10 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
 
     @Override
     public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
-        String address = url.getHost() + ":" + url.getPort();
+        Instance target = new Instance(url.getHost() + ":" + port(url), url.getHost(), port(url), 0);
+        AtomicBoolean opened = new AtomicBoolean();
+        CompletableFuture<Void> judged = new CompletableFuture<>();
+        Mono<Void> verdict = Mono.fromFuture(judged, true).timeout(VERDICT_TIMEOUT, Mono.empty());
         WebSocketHandler observing = new WebSocketHandler() {
             @Override
             public List<String> getSubProtocols() {
@@ -43,47 +72,86 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
 
             @Override
             public Mono<Void> handle(WebSocketSession session) {
-                ClientAwareBackendSession backend = new ClientAwareBackendSession(session);
-                backend.closeStatus()
+                opened.set(true);
+                Mono<Optional<CloseStatus>> status = session.closeStatus()
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty())
-                        .subscribe(status -> {
-                            String reason = backendFailure(status, backend.clientSideEnded());
-                            if (reason != null) {
-                                suspect(address, reason);
-                            }
-                        });
+                        .onErrorReturn(Optional.empty())
+                        .cache();
+                ClientAwareBackendSession backend = new ClientAwareBackendSession(session, status, verdict);
+                status.subscribe(s -> judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged));
                 return handler.handle(backend);
             }
         };
         return delegate.execute(url, headers, observing)
-                .doOnError(error -> suspect(address, "the WebSocket to it could not be opened ("
-                        + error.getClass().getSimpleName() + ")"));
+                .onErrorResume(error -> {
+                    if (!opened.get()) {
+                        openFailed(target, error);
+                        return Mono.error(error);
+                    }
+                    // A session error (e.g. a frame over the gateway's limit) is not an open failure.
+                    return verdict.then(Mono.error(error));
+                })
+                .then(Mono.defer(() -> opened.get() ? verdict : Mono.<Void>empty()));
     }
 
-    /**
-     * Why the backend's end says the instance is gone, or null when it does not. Reactor Netty
-     * reports no status at all when the peer's connection ended without a close frame (a killed
-     * process), and 1006 when this side aborted the connection (after the client vanished), so only
-     * the first counts; 1001 counts unless the gateway passed on the client's own 1001.
-     */
-    static String backendFailure(Optional<CloseStatus> status, boolean clientSideEnded) {
-        if (clientSideEnded) {
-            return null;
+    private void openFailed(Instance target, Throwable error) {
+        if (error instanceof WebSocketClientHandshakeException) {
+            // The instance answered the upgrade with an HTTP status: it is alive and said no to this one request.
+            log.debug("Backend {} refused a WebSocket upgrade: {}", target.address(), error.getMessage());
+            count("alive");
+            return;
         }
-        if (status.isEmpty()) {
-            return "its WebSocket ended without a close frame";
-        }
-        if (status.get().getCode() == CloseStatus.GOING_AWAY.getCode()) {
-            return "it is going away (1001)";
-        }
-        return null;
+        suspect(target, "the WebSocket to it could not be opened (" + error.getClass().getSimpleName() + ")");
     }
 
-    private void suspect(String address, String reason) {
+    private void judge(Instance target, BackendEnd end, CompletableFuture<Void> judged) {
+        switch (end.judgement()) {
+            case NOT_A_FAILURE -> {
+                count("alive");
+                judged.complete(null);
+            }
+            case FAILED -> {
+                suspect(target, end.reason());
+                judged.complete(null);
+            }
+            case FAILED_IF_UNREACHABLE -> {
+                InstanceProber instanceProber = prober.getIfAvailable();
+                CompletableFuture<Boolean> accepts = instanceProber == null
+                        ? CompletableFuture.completedFuture(false) : instanceProber.accepts(target);
+                accepts.completeOnTimeout(false, VERDICT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((yes, error) -> {
+                            if (Boolean.TRUE.equals(yes)) {
+                                log.debug("Backend {}: {}, but it still accepts connections", target.address(), end.reason());
+                                count("alive");
+                            } else {
+                                suspect(target, end.reason() + " and it no longer accepts connections");
+                            }
+                            judged.complete(null);
+                        });
+            }
+        }
+    }
+
+    private void suspect(Instance target, String reason) {
+        count("failed");
         RegistryView registryView = view.getIfAvailable();
         if (registryView != null) {
-            registryView.suspect(address, reason);
+            registryView.suspect(target.address(), reason);
         }
+    }
+
+    private void count(String verdict) {
+        MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            registry.counter(ENDS_METER, "verdict", verdict).increment();
+        }
+    }
+
+    private static int port(URI url) {
+        if (url.getPort() >= 0) {
+            return url.getPort();
+        }
+        return "wss".equals(url.getScheme()) || "https".equals(url.getScheme()) ? 443 : 80;
     }
 }

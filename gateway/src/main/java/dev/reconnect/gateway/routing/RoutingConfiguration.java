@@ -1,6 +1,8 @@
 package dev.reconnect.gateway.routing;
 
+import dev.reconnect.gateway.registry.InstanceProber;
 import dev.reconnect.gateway.registry.RegistryView;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
@@ -13,12 +15,14 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 class RoutingConfiguration {
     /** Wraps the client the gateway proxies WebSockets with, whichever bean defines it. */
     @Bean
-    static BeanPostProcessor backendFailureDetection(ObjectProvider<RegistryView> view) {
+    static BeanPostProcessor backendFailureDetection(ObjectProvider<RegistryView> view,
+                                                     ObjectProvider<InstanceProber> prober,
+                                                     ObjectProvider<MeterRegistry> meters) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof WebSocketClient client && !(bean instanceof FailureDetectingWebSocketClient)) {
-                    return new FailureDetectingWebSocketClient(client, view);
+                    return new FailureDetectingWebSocketClient(client, view, prober, meters);
                 }
                 return bean;
             }

@@ -7,7 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.reconnect.consul.emulator.ConsulEmulator;
 import dev.reconnect.consul.emulator.EmulatorConfig;
 import dev.reconnect.protocol.Json;
+import dev.reconnect.gateway.registry.RegistryView;
+import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
+import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,14 +18,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +47,10 @@ class ReadinessAndRoutingTest {
 
     @LocalServerPort
     int port;
+    @LocalManagementPort
+    int managementPort;
+    @Autowired
+    RegistryView view;
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
@@ -48,6 +59,8 @@ class ReadinessAndRoutingTest {
         registry.add("spring.cloud.consul.discovery.register", () -> "false");
         registry.add("registry.watch-wait", () -> "2s");
         registry.add("registry.retry-delay", () -> "100ms");
+        registry.add("registry.max-waiting-per-address", () -> "2");
+        registry.add("management.server.port", () -> "0");
     }
 
     @AfterAll
@@ -134,15 +147,80 @@ class ReadinessAndRoutingTest {
         check("pass", "api-service-1");
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
 
-        HttpResponse<String> meter = get("/actuator/metrics/gateway.readiness.ready");
+        HttpResponse<String> meter = getManagement("/actuator/metrics/gateway.readiness.ready");
         assertThat(meter.statusCode()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(meter.body()).path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
-        HttpResponse<String> passing = get("/actuator/metrics/gateway.readiness.passing.instances?tag=service:ws-service");
+        HttpResponse<String> passing = getManagement("/actuator/metrics/gateway.readiness.passing.instances?tag=service:ws-service");
         assertThat(Json.MAPPER.readTree(passing.body()).path("measurements").get(0).path("value").asDouble()).isEqualTo(1.0);
     }
 
     @Test
     @Order(5)
+    void thePublicPortServesTheProbesButNoActuatorEndpoint() throws Exception {
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(get("/livez").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/metrics").statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/health").statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/gateway/routes").statusCode()).isEqualTo(404);
+        assertThat(getManagement("/actuator/metrics").statusCode()).isEqualTo(200);
+        assertThat(getManagement("/actuator/gateway/routes").statusCode()).as("not exposed").isEqualTo(404);
+    }
+
+    @Test
+    @Order(6)
+    void longPollsOverTheCapForOneAddressAreToldToAskAgainLater() throws Exception {
+        check("fail", "ws-service-1");
+        check("pass", "api-service-1");
+        Readiness before = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")),
+                r -> !r.ready() && r.services().get(1).passing() == 1);
+        String poll = "/readiness?index=" + before.index() + "&wait=20s";
+        List<CompletableFuture<HttpResponse<String>>> held = List.of(
+                HTTP.sendAsync(request(poll), HttpResponse.BodyHandlers.ofString()),
+                HTTP.sendAsync(request(poll), HttpResponse.BodyHandlers.ofString()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.waiting() == 2);
+        assertThat(metric("gateway.readiness.longpolls.held")).isEqualTo(2.0);
+
+        HttpResponse<String> refused = get(poll);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(Json.MAPPER.readTree(refused.body()).path("error").asString()).contains("too many");
+        assertThat(metric("gateway.readiness.longpolls.rejected?tag=cap:address")).isEqualTo(1.0);
+        assertThat(get("/readiness").statusCode()).as("a plain request is never capped").isEqualTo(503);
+
+        check("pass", "ws-service-1");
+        for (CompletableFuture<HttpResponse<String>> answer : held) {
+            assertThat(answer.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("gateway.readiness.longpolls.held") == 0.0);
+        long now = body(get("/readiness")).index();
+        CompletableFuture<HttpResponse<String>> again = HTTP.sendAsync(request("/readiness?index=" + now + "&wait=100ms"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.get(5, TimeUnit.SECONDS).statusCode()).as("slots are given back").isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void theReadinessHistoryListsTheAnswersOldestFirstEndingWithTheCurrentOne() throws Exception {
+        check("fail", "ws-service-1");
+        check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 503);
+        check("pass", "ws-service-1");
+        Readiness now = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")), Readiness::ready);
+
+        HttpResponse<String> answer = get(Paths.READINESS_CHANGES);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<ReadinessChange> changes = Json.MAPPER.readValue(answer.body(), ReadinessChange.History.class).changes();
+        assertThat(changes).extracting(ReadinessChange::index).isSorted().doesNotHaveDuplicates();
+        assertThat(changes.get(changes.size() - 1)).extracting(ReadinessChange::index, ReadinessChange::ready)
+                .containsExactly(now.index(), true);
+        assertThat(changes).anyMatch(c -> !c.ready() && c.index() < now.index());
+        assertThat(changes).allMatch(c -> c.at() > 0 && c.at() <= System.currentTimeMillis());
+    }
+
+    @Test
+    @Order(8)
     void routesOnlyToPassingInstancesWithNoStaleCache() throws Exception {
         check("pass", "ws-service-1");
         check("pass", "api-service-1");
@@ -156,7 +234,7 @@ class ReadinessAndRoutingTest {
     }
 
     @Test
-    @Order(6)
+    @Order(99)
     void anUnreachableRegistryIs503SayingSoWithStaleCountsNeverA500() throws Exception {
         check("pass", "ws-service-1");
         check("pass", "api-service-1");
@@ -190,6 +268,17 @@ class ReadinessAndRoutingTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> getManagement(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private double metric(String nameAndQuery) throws Exception {
+        HttpResponse<String> meter = getManagement("/actuator/metrics/" + nameAndQuery);
+        assertThat(meter.statusCode()).as(meter.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(meter.body()).path("measurements").get(0).path("value").asDouble();
     }
 
     private HttpRequest request(String path) {

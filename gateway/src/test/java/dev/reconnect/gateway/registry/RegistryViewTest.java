@@ -19,8 +19,7 @@ class RegistryViewTest {
     private final Map<String, CompletableFuture<Boolean>> probes = new HashMap<>();
     private boolean probesAnswerAtOnce = true;
     private final RegistryView view = new RegistryView(
-            new RegistryProperties(List.of("ws-service", "api-service"), Duration.ofSeconds(10),
-                    Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(5), Duration.ofSeconds(2)), clock,
+            RegistryProperties.defaults(List.of("ws-service", "api-service")), clock,
             instance -> probes.computeIfAbsent(instance.address(), a -> probesAnswerAtOnce
                     ? CompletableFuture.completedFuture(true) : new CompletableFuture<>()));
 
@@ -199,6 +198,57 @@ class RegistryViewTest {
         view.suspect("10.0.0.1:1", "who?");
 
         assertThat(view.readiness().index()).isEqualTo(index);
+    }
+
+    @Test
+    void longPollsAreWokenWithTheViewsMonitorReleased() {
+        view.update("api-service", List.of(API));
+        CompletableFuture<Readiness> waiting = view.nextReadiness(view.readiness().index());
+        java.util.concurrent.atomic.AtomicReference<Boolean> lockHeld = new java.util.concurrent.atomic.AtomicReference<>();
+        waiting.whenComplete((readiness, error) -> lockHeld.set(Thread.holdsLock(view)));
+
+        view.update("ws-service", List.of(WS_1));
+
+        assertThat(waiting).isCompleted();
+        assertThat(lockHeld.get()).as("the monitor routing also takes was held while a request was answered").isFalse();
+        assertThat(view.waiting()).isZero();
+    }
+
+    @Test
+    void everyAnswerIsRecordedOnceInTheHistoryOldestFirstWithTheGatewaysTime() {
+        long start = clock.millis();
+        view.update("api-service", List.of(API));
+        clock.advance(Duration.ofMillis(250));
+        view.update("ws-service", List.of(WS_1));
+        view.update("ws-service", List.of(WS_1)); // the same answer: no new entry
+        clock.advance(Duration.ofMillis(250));
+        view.suspect("127.0.0.1:8082", "gone");
+
+        List<dev.reconnect.protocol.readiness.ReadinessChange> changes = view.changes();
+
+        assertThat(changes).extracting(dev.reconnect.protocol.readiness.ReadinessChange::index)
+                .isSorted().doesNotHaveDuplicates().endsWith(view.readiness().index());
+        assertThat(changes.get(0).index()).isEqualTo(1);
+        assertThat(changes.get(changes.size() - 2).ready()).isTrue();
+        assertThat(changes.get(changes.size() - 2).at()).isEqualTo(start + 250);
+        assertThat(changes.get(changes.size() - 1).ready()).isFalse();
+        assertThat(changes.get(changes.size() - 1).at()).isEqualTo(start + 500);
+    }
+
+    @Test
+    void theHistoryKeepsOnlyTheMostRecentChanges() {
+        RegistryProperties defaults = RegistryProperties.defaults(List.of("ws-service"));
+        RegistryView small = new RegistryView(new RegistryProperties(defaults.requiredServices(), defaults.watchWait(),
+                defaults.retryDelay(), defaults.suspectTimeout(), defaults.connectSpreadPerClient(),
+                defaults.maxConnectSpread(), defaults.maxWait(), defaults.maxWaiting(), defaults.maxWaitingPerAddress(), 3),
+                clock, instance -> CompletableFuture.completedFuture(true));
+        for (int i = 0; i < 10; i++) {
+            small.update("ws-service", i % 2 == 0 ? List.of(WS_1) : List.of());
+        }
+
+        assertThat(small.changes()).hasSize(3);
+        assertThat(small.changes().get(2).index()).isEqualTo(small.readiness().index());
+        assertThat(small.changes().get(0).index()).isEqualTo(small.readiness().index() - 2);
     }
 
     private static final class MutableClock extends Clock {

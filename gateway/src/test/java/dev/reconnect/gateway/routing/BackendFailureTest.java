@@ -1,35 +1,443 @@
 package dev.reconnect.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.reconnect.consul.emulator.ConsulEmulator;
+import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.gateway.registry.Instance;
+import dev.reconnect.gateway.registry.InstanceProber;
+import dev.reconnect.gateway.registry.RegistryView;
+import dev.reconnect.gateway.registry.TcpInstanceProber;
+import dev.reconnect.protocol.CloseCodes;
+import dev.reconnect.protocol.Limits;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.socket.CloseStatus;
 
-/** Which ends of a proxied backend WebSocket take the instance out of routing (observed with Reactor Netty). */
+/**
+ * Which ends of a proxied backend WebSocket take the instance out of routing: only the backend's
+ * own death. Against a raw-socket backend through the real gateway, with the verdict checked at the
+ * moment the client sees its close, as a reconnecting client would ask for readiness right then.
+ * Also the Origin check on upgrades, which sits in front of the same route.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BackendFailureTest {
+    private static final ConsulEmulator CONSUL = ConsulEmulator.start(EmulatorConfig.builder().port(0).build());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String CONFIGURED_ORIGIN = "https://app.example.com";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    RegistryView view;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    SlowProber prober;
+    @Autowired
+    HttpClientProperties httpClient;
+
+    private FakeWebSocketBackend backend;
+    private String instanceId;
+
+    @DynamicPropertySource
+    static void registry(DynamicPropertyRegistry registry) {
+        registry.add("spring.cloud.consul.host", () -> "127.0.0.1");
+        registry.add("spring.cloud.consul.port", CONSUL::port);
+        registry.add("spring.cloud.consul.discovery.register", () -> "false");
+        registry.add("registry.watch-wait", () -> "2s");
+        registry.add("registry.retry-delay", () -> "100ms");
+        registry.add("management.server.port", () -> "0");
+        registry.add("edge.allowed-origins", () -> CONFIGURED_ORIGIN);
+    }
+
+    /**
+     * Probes that answer only after a while: if the gateway closed the client's side before the
+     * verdict, the client would see its close while readiness still said "ready".
+     */
+    @TestConfiguration
+    static class SlowProbes {
+        @Bean
+        @Primary
+        SlowProber slowProber() {
+            return new SlowProber();
+        }
+    }
+
+    static final class SlowProber implements InstanceProber {
+        final Set<String> asked = ConcurrentHashMap.newKeySet();
+        private final TcpInstanceProber tcp = new TcpInstanceProber();
+
+        @Override
+        public CompletableFuture<Boolean> accepts(Instance instance) {
+            asked.add(instance.address());
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> tcp.accepts(instance));
+        }
+    }
+
+    @BeforeAll
+    static void apiServicePassing() throws Exception {
+        register("api-service", "api-service-1", 1);
+        pass("api-service-1");
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        CONSUL.close();
+    }
+
+    @AfterEach
+    void stopBackend() throws Exception {
+        if (backend != null) {
+            backend.close();
+            HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/deregister/" + instanceId))
+                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    // ---- the rule itself
+
     @Test
-    void aBackendThatVanishedWithoutACloseFrameIsSuspect() {
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.empty(), false))
-                .contains("without a close frame");
+    void theRuleOnEachKindOfEnd() {
+        assertThat(BackendEnd.of(Optional.empty(), false).judgement()).isEqualTo(BackendEnd.Judgement.FAILED_IF_UNREACHABLE);
+        assertThat(BackendEnd.of(Optional.of(new CloseStatus(1006)), false).judgement())
+                .isEqualTo(BackendEnd.Judgement.FAILED_IF_UNREACHABLE);
+        assertThat(BackendEnd.of(Optional.of(CloseStatus.GOING_AWAY), false).judgement()).isEqualTo(BackendEnd.Judgement.FAILED);
+        for (int code : new int[] {1000, 1002, 1008, 1009, 1011, 4000, 4001, 4002, 4003, 4099, 4400}) {
+            assertThat(BackendEnd.of(Optional.of(new CloseStatus(code)), false).judgement()).as("close %d", code)
+                    .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
+        }
+        assertThat(BackendEnd.of(Optional.empty(), true).judgement()).as("the client left first")
+                .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
+        assertThat(BackendEnd.of(Optional.of(CloseStatus.GOING_AWAY), true).judgement()).as("the client's own 1001 passed on")
+                .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
     }
 
     @Test
-    void aBackendGoingAwayIsSuspect() {
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.of(CloseStatus.GOING_AWAY), false))
-                .contains("1001");
+    void theBackendFrameLimitIsAboveTheProtocolsLargestFrame() {
+        assertThat(httpClient.getWebsocket().getMaxFramePayloadLength()).isGreaterThan(Limits.MAX_FRAME_BYTES);
+    }
+
+    // ---- real backend deaths: out of routing before the client hears of the close
+
+    @Test
+    void aKilledBackendIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.kill();
+        });
+        double failed = count("failed");
+
+        Observer client = connect();
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertThat(count("failed")).isEqualTo(failed + 1);
+        assertThat(prober.asked).contains("127.0.0.1:" + backend.port());
     }
 
     @Test
-    void anEndCausedByTheClientSaysNothingAboutTheBackend() {
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.empty(), true)).isNull();
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.of(CloseStatus.GOING_AWAY), true)).isNull();
+    void aBackendKilledLongAfterTheSessionOpenedIsStillJudgedBeforeTheClientSeesItsClose() throws Exception {
+        CompletableFuture<Void> killNow = new CompletableFuture<>();
+        startBackend(connection -> {
+            connection.sendText("hello");
+            killNow.join();
+            connection.kill();
+        });
+        Observer client = connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
+        // Longer than the verdict's own timeout: nothing about the verdict may start counting at the session's start.
+        await().pollDelay(FailureDetectingWebSocketClient.VERDICT_TIMEOUT.plusMillis(500)).until(() -> true);
+
+        killNow.complete(null);
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
     }
 
     @Test
-    void anAbortByTheGatewayOrAnOrdinaryCloseIsNotSuspect() {
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.of(new CloseStatus(1006)), false)).isNull();
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.of(CloseStatus.NORMAL), false)).isNull();
-        assertThat(FailureDetectingWebSocketClient.backendFailure(Optional.of(CloseStatus.SERVER_ERROR), false)).isNull();
+    void aBackendGoingAwayIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
+        startBackend(connection -> {
+            connection.sendClose(CloseCodes.GOING_AWAY, CloseCodes.REASON_RESTARTING);
+            connection.echoCloseWhenAsked();
+        });
+
+        Observer client = connect();
+
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(client.readyAtClose).isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
+    }
+
+    @Test
+    void aBackendThatCannotBeReachedIsOutOfRouting() throws Exception {
+        startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
+        backend.stopListening();
+        double failed = count("failed");
+
+        Observer client = connect();
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertThat(count("failed")).isEqualTo(failed + 1);
+    }
+
+    // ---- ends that concern one session: the instance stays
+
+    @ParameterizedTest
+    @ValueSource(ints = {1000, 1008, 1009, 4000, 4001, 4002, 4003, 4099})
+    void aSessionCloseLeavesTheInstanceInRouting(int code) throws Exception {
+        startBackend(connection -> {
+            connection.sendClose(code, "this session only");
+            connection.echoCloseWhenAsked();
+        });
+        double alive = count("alive");
+
+        Observer client = connect();
+
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(code);
+        assertThat(client.readyAtClose).isTrue();
+        assertThat(client.routableAtClose).contains(backend.port());
+        assertThat(count("alive")).isEqualTo(alive + 1);
+    }
+
+    @Test
+    void aConnectionThatEndsWithoutACloseFrameWhileTheInstanceStillAcceptsConnectionsLeavesItInRouting() throws Exception {
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.hangUp();
+        });
+        double alive = count("alive");
+
+        Observer client = connect();
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(prober.asked).as("the probe decided").contains("127.0.0.1:" + backend.port());
+        assertThat(client.readyAtClose).isTrue();
+        assertThat(client.routableAtClose).contains(backend.port());
+        assertThat(count("alive")).isEqualTo(alive + 1);
+    }
+
+    @Test
+    void theClientLeavingSaysNothingAboutTheBackend() throws Exception {
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.echoCloseWhenAsked();
+        });
+        double alive = count("alive");
+        double failed = count("failed");
+        Observer client = connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
+
+        client.socket.sendClose(CloseCodes.GOING_AWAY, "leaving the page").get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("alive") == alive + 1);
+        assertThat(view.routableInstances("ws-service")).extracting(Instance::port).contains(backend.port());
+        assertThat(count("failed")).isEqualTo(failed);
+    }
+
+    @Test
+    void aFrameAsLargeAsAHostilePublishMadeReachesTheClientWhole() throws Exception {
+        // 16,384 U+0001 escaped as \\u0001 in a message frame: the frame that took an instance out before.
+        String large = "{\"type\":\"message\",\"seq\":1,\"body\":\"" + "\\u0001".repeat(16_384) + "\"}";
+        startBackend(connection -> {
+            connection.sendText(large);
+            connection.echoCloseWhenAsked();
+        });
+        Observer client = connect();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains(large));
+        client.socket.sendClose(CloseCodes.NORMAL, "done").get(5, TimeUnit.SECONDS);
+
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.NORMAL);
+        assertThat(client.routableAtClose).contains(backend.port());
+    }
+
+    @Test
+    void aFrameOverTheGatewaysLimitEndsThatSessionOnly() throws Exception {
+        int limit = httpClient.getWebsocket().getMaxFramePayloadLength();
+        startBackend(connection -> {
+            connection.sendText("x".repeat(limit + 1));
+            connection.echoCloseWhenAsked();
+        });
+        double alive = count("alive");
+
+        Observer client = connect();
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).isTrue();
+        assertThat(client.routableAtClose).contains(backend.port());
+        assertThat(count("alive")).isEqualTo(alive + 1);
+    }
+
+    // ---- Origin on upgrades
+
+    @Test
+    void aForeignOriginIsRefusedWith403BeforeAnyBackendConnection() throws Exception {
+        startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
+        double rejected = meters.counter("gateway.websocket.origin.rejected").count();
+
+        for (String origin : List.of("https://evil.example", "http://127.0.0.1:" + (port + 1), "null", "not an origin")) {
+            String answer = upgrade(origin);
+            assertThat(answer).as(origin).startsWith("HTTP/1.1 403");
+            assertThat(answer).contains("\"error\"");
+        }
+
+        assertThat(backend.handshakes()).isZero();
+        assertThat(meters.counter("gateway.websocket.origin.rejected").count()).isEqualTo(rejected + 4);
+    }
+
+    @Test
+    void theGatewaysOwnOriginAConfiguredOneAndNoOriginAreUpgraded() throws Exception {
+        startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
+
+        assertThat(upgrade("http://127.0.0.1:" + port)).startsWith("HTTP/1.1 101");
+        assertThat(upgrade(CONFIGURED_ORIGIN)).startsWith("HTTP/1.1 101");
+        assertThat(upgrade(null)).startsWith("HTTP/1.1 101");
+    }
+
+    // ---- helpers
+
+    private void startBackend(FakeWebSocketBackend.Script script) throws Exception {
+        backend = new FakeWebSocketBackend(script);
+        instanceId = "ws-service-" + backend.port();
+        register("ws-service", instanceId, backend.port());
+        pass(instanceId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.readiness().ready()
+                && view.routableInstances("ws-service").stream().anyMatch(i -> i.port() == backend.port()));
+    }
+
+    private double count(String verdict) {
+        return meters.counter(FailureDetectingWebSocketClient.ENDS_METER, "verdict", verdict).count();
+    }
+
+    private Observer connect() throws Exception {
+        Observer observer = new Observer();
+        observer.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), observer).get(10, TimeUnit.SECONDS);
+        return observer;
+    }
+
+    /** Records what readiness said at the very moment the client saw its connection end. */
+    final class Observer implements WebSocket.Listener {
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+        volatile WebSocket socket;
+        volatile Boolean readyAtClose;
+        volatile List<Integer> routableAtClose;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            ended(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            ended(-1);
+        }
+
+        private void ended(int code) {
+            readyAtClose = view.readiness().ready();
+            routableAtClose = view.routableInstances("ws-service").stream().map(Instance::port).toList();
+            closed.complete(code);
+        }
+    }
+
+    /** A raw upgrade request, so that the Origin header is exactly what the test says; returns the head and body. */
+    private String upgrade(String origin) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder answer = new StringBuilder();
+            int contentLength = 0;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                answer.append(line).append('\n');
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    contentLength = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            char[] body = new char[contentLength];
+            int read = 0;
+            while (read < contentLength) {
+                int n = in.read(body, read, contentLength - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            return answer.append('\n').append(body, 0, read).toString();
+        }
+    }
+
+    private static void register(String name, String id, int port) throws Exception {
+        String body = "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
+                + ",\"Check\":{\"TTL\":\"1h\"}}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/register"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static void pass(String serviceId) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        CONSUL.baseUri().resolve("/v1/agent/check/pass/service:" + serviceId))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 }

@@ -1,0 +1,51 @@
+package dev.reconnect.gateway.routing;
+
+import dev.reconnect.protocol.CloseCodes;
+import java.util.Optional;
+import org.springframework.web.reactive.socket.CloseStatus;
+
+/**
+ * What the end of a proxied backend WebSocket says about the backend instance. Only the backend's
+ * own death counts: a killed process (no close frame, and it no longer accepts connections) or an
+ * instance going away (1001). Every other end concerns one session (1000, 1008, 1009, 4000-4099,
+ * a frame too large for the gateway, the client leaving) and must never take an instance out of
+ * routing: one client's problem would otherwise become everyone's.
+ *
+ * @param judgement what to do about the instance
+ * @param reason    in words for the log, when the instance may be gone
+ */
+record BackendEnd(Judgement judgement, String reason) {
+    enum Judgement {
+        /** The instance is fine. */
+        NOT_A_FAILURE,
+        /** The instance said it is going away. */
+        FAILED,
+        /** The connection ended abnormally: the instance failed only if it no longer accepts connections. */
+        FAILED_IF_UNREACHABLE
+    }
+
+    private static final BackendEnd FINE = new BackendEnd(Judgement.NOT_A_FAILURE, null);
+
+    /**
+     * Reactor Netty reports no status when the peer's connection ended without a close frame (a
+     * killed process, but also a reset on an otherwise healthy instance) and 1006 when this side
+     * aborted the connection, e.g. after a frame over the gateway's limit: both are settled by a
+     * probe, never by the status alone.
+     */
+    static BackendEnd of(Optional<CloseStatus> status, boolean clientSideEnded) {
+        if (clientSideEnded) {
+            return FINE;
+        }
+        if (status.isEmpty()) {
+            return new BackendEnd(Judgement.FAILED_IF_UNREACHABLE, "its WebSocket ended without a close frame");
+        }
+        int code = status.get().getCode();
+        if (code == CloseCodes.GOING_AWAY) {
+            return new BackendEnd(Judgement.FAILED, "it is going away (1001)");
+        }
+        if (code == CloseCodes.ABNORMAL) {
+            return new BackendEnd(Judgement.FAILED_IF_UNREACHABLE, "its WebSocket was aborted (1006)");
+        }
+        return FINE;
+    }
+}
