@@ -1,5 +1,6 @@
 package dev.reconnect.ws.log;
 
+import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.log.LogEntry;
 import dev.reconnect.protocol.log.LogPage;
 import dev.reconnect.ws.WsProperties;
@@ -27,6 +28,7 @@ public class LogFollower {
     private final WsProperties properties;
     private final RecentMessages recent = new RecentMessages(20_000);
     private final List<Runnable> headListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> resyncListeners = new CopyOnWriteArrayList<>();
     private volatile long head = -1;
     private volatile boolean running = true;
     private Thread thread;
@@ -47,6 +49,14 @@ public class LogFollower {
 
     public void onHeadMoved(Runnable listener) {
         headListeners.add(listener);
+    }
+
+    /**
+     * Called when api-service reports a head lower than the one already known (a restored or replaced
+     * log): what was cached is dropped, and sessions must start over from a position checked anew.
+     */
+    public void onHeadWentBack(Runnable listener) {
+        resyncListeners.add(listener);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -80,10 +90,16 @@ public class LogFollower {
                 }
                 if (head < 0) {
                     head = page.head();
+                } else if (page.head() < head) {
+                    headWentBack(page.head());
+                    continue;
                 } else {
                     accept(page.entries());
                 }
                 headListeners.forEach(Runnable::run);
+            } catch (LogBusyException e) {
+                log.debug("{}", e.getMessage());
+                pause(e.retryAfter());
             } catch (LogUnavailableException e) {
                 if (!warned) {
                     warned = true;
@@ -98,6 +114,18 @@ public class LogFollower {
         }
     }
 
+    /** Package-private so that a test can drive it without a running follower thread. */
+    void headWentBack(long newHead) {
+        long old = head;
+        log.error("The message log's head went back from {} to {}: the log was restored or replaced and messages "
+                + "after {} may be gone. Dropping cached messages, following from {}, and closing every session "
+                + "with {} so that clients reconnect and resume against the new head", old, newHead, newHead, newHead,
+                CloseCodes.RESYNC);
+        recent.clear();
+        head = newHead;
+        resyncListeners.forEach(Runnable::run);
+    }
+
     private void accept(List<LogEntry> entries) {
         if (entries.isEmpty()) {
             return;
@@ -107,8 +135,12 @@ public class LogFollower {
     }
 
     private void pause() {
+        pause(RETRY);
+    }
+
+    private void pause(Duration duration) {
         try {
-            Thread.sleep(RETRY.toMillis());
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;

@@ -13,6 +13,7 @@ public class RecentMessages {
     private final int capacity;
     private final ConcurrentSkipListMap<Long, LogEntry> entries = new ConcurrentSkipListMap<>();
     private int size;
+    private volatile long generation;
 
     public RecentMessages(int capacity) {
         this.capacity = capacity;
@@ -20,6 +21,17 @@ public class RecentMessages {
 
     /** Adds entries (new ones from the follower, or a backlog a session read); keeps the newest {@code capacity}. */
     public synchronized void add(List<LogEntry> batch) {
+        add(batch, generation);
+    }
+
+    /**
+     * Adds entries read while {@link #generation()} was {@code readIn}; a read that started before a
+     * {@link #clear()} may hold bodies of the log that was replaced, so it is not kept.
+     */
+    public synchronized void add(List<LogEntry> batch, long readIn) {
+        if (readIn != generation) {
+            return;
+        }
         for (LogEntry entry : batch) {
             if (entries.put(entry.seq(), entry) == null) {
                 size++;
@@ -29,6 +41,18 @@ public class RecentMessages {
         while (size > capacity && entries.pollFirstEntry() != null) {
             size--;
         }
+    }
+
+    /** Changes with every {@link #clear()}. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Forgets everything: the log these entries came from is no longer the log. */
+    public synchronized void clear() {
+        generation++;
+        entries.clear();
+        size = 0;
     }
 
     /**

@@ -2,26 +2,27 @@ package dev.reconnect.ws.stream;
 
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.FrameCodec;
+import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.log.LogEntry;
 import dev.reconnect.ws.log.LogClient;
 import dev.reconnect.ws.log.LogFollower;
 import dev.reconnect.ws.log.LogUnavailableException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
  * One session's position in the log. Delivery is serialised per session (one drain at a time) and
  * always continues from {@code cursor}, so every message is sent once and in order: from memory when
- * it is recent, from api-service when it is older.
+ * it is recent, from api-service when it is older. A drain never waits for the client: it stops when
+ * the session's outbound queue is above its high-water mark and is woken again when it has drained.
  */
 final class Subscriber {
     private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
@@ -32,24 +33,57 @@ final class Subscriber {
     private final LogFollower follower;
     private final LogClient logClient;
     private final Executor executor;
+    private final OversizedMessages oversized;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger publishesInFlight = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final long connectedAtNanos = System.nanoTime();
+    private Outbound outbound;
     private CompletableFuture<Void> publishes = CompletableFuture.completedFuture(null);
     private volatile long cursor = -1;
     private volatile boolean logWarned;
 
-    Subscriber(WebSocketSession session, LogFollower follower, LogClient logClient, Executor executor) {
+    Subscriber(WebSocketSession session, LogFollower follower, LogClient logClient, Executor executor,
+               OversizedMessages oversized) {
         this.session = session;
         this.follower = follower;
         this.logClient = logClient;
         this.executor = executor;
+        this.oversized = oversized;
+    }
+
+    /** Set once, right after construction: the queue calls back into this subscriber when it drains. */
+    void attach(Outbound outbound) {
+        this.outbound = outbound;
     }
 
     WebSocketSession session() {
         return session;
     }
 
+    Outbound outbound() {
+        return outbound;
+    }
+
+    long connectedAtNanos() {
+        return connectedAtNanos;
+    }
+
     boolean started() {
         return cursor >= 0;
+    }
+
+    /** True the first time only: the caller that wins closes the session, later reasons are ignored. */
+    boolean markClosing() {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
+        outbound.discard();
+        return true;
+    }
+
+    boolean closing() {
+        return closing.get();
     }
 
     /** After the hello: deliver everything after {@code lastSeq}. */
@@ -58,14 +92,27 @@ final class Subscriber {
         wake();
     }
 
-    /** Something may be newer than the cursor: make sure a drain runs. */
+    /** Something may be newer than the cursor, or the queue has room again: make sure a drain runs. */
     void wake() {
-        if (cursor < 0 || !session.isOpen()) {
+        if (cursor < 0 || closing.get() || !session.isOpen()) {
             return;
         }
         if (pending.getAndIncrement() == 0) {
             executor.execute(this::drain);
         }
+    }
+
+    /** Counts a publish in; false (and nothing counted) when {@code max} are already in flight. */
+    boolean tryStartPublish(int max) {
+        if (publishesInFlight.incrementAndGet() > max) {
+            publishesInFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void publishDone() {
+        publishesInFlight.decrementAndGet();
     }
 
     /**
@@ -79,18 +126,19 @@ final class Subscriber {
         });
     }
 
-    void send(Frame frame) {
-        try {
-            session.sendMessage(new TextMessage(FrameCodec.encode(frame)));
-        } catch (IOException | RuntimeException e) {
-            log.debug("Send to session {} failed: {}", session.getId(), e.getMessage());
-        }
+    /** Queues a frame; never blocks. False when the session is closing or was just found too slow. */
+    boolean send(Frame frame) {
+        return outbound.offer(FrameCodec.encode(frame));
     }
 
     private void drain() {
         int seen = pending.get();
         while (true) {
-            deliverUpToHead();
+            try {
+                deliverUpToHead();
+            } catch (RuntimeException e) {
+                log.error("Delivery to session {} failed unexpectedly", session.getId(), e);
+            }
             seen = pending.addAndGet(-seen);
             if (seen == 0) {
                 return;
@@ -100,13 +148,14 @@ final class Subscriber {
 
     private void deliverUpToHead() {
         long head = follower.head();
-        while (session.isOpen() && cursor < head) {
+        while (!closing.get() && session.isOpen() && cursor < head && !outbound.saturated()) {
             List<LogEntry> batch = follower.recent().from(cursor + 1, BATCH);
             if (batch.isEmpty()) {
                 try {
+                    long generation = follower.recent().generation();
                     batch = logClient.read(cursor, BATCH, Duration.ZERO).entries();
                     // Sessions resuming after a restart mostly want the same backlog: read it once.
-                    follower.recent().add(batch);
+                    follower.recent().add(batch, generation);
                     logWarned = false;
                 } catch (LogUnavailableException e) {
                     if (!logWarned) {
@@ -123,13 +172,35 @@ final class Subscriber {
                 }
             }
             for (LogEntry entry : batch) {
+                if (closing.get()) {
+                    return;
+                }
                 if (entry.seq() != cursor + 1) {
                     log.error("Log returned seq {} where {} was expected; holding delivery", entry.seq(), cursor + 1);
                     return;
                 }
-                send(new Frame.Message(entry.seq(), entry.body(), entry.publishedAt()));
+                if (entry.seq() > follower.head()) {
+                    // The head went back while this batch was in hand: it may hold bodies of the old log.
+                    return;
+                }
+                if (!deliver(entry)) {
+                    return;
+                }
                 cursor = entry.seq();
+                if (outbound.saturated()) {
+                    return;
+                }
             }
         }
+    }
+
+    private boolean deliver(LogEntry entry) {
+        String text = FrameCodec.encode(new Frame.Message(entry.seq(), entry.body(), entry.publishedAt()));
+        int bytes = Outbound.utf8Length(text);
+        if (bytes > Limits.MAX_FRAME_BYTES) {
+            oversized.replacedByGap(entry.seq(), bytes);
+            return send(new Frame.Gap(entry.seq(), entry.seq()));
+        }
+        return outbound.offer(text, bytes);
     }
 }

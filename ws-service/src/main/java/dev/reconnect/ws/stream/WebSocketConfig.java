@@ -27,8 +27,12 @@ class WebSocketConfig implements WebSocketConfigurer {
 
     @Bean
     MeterBinder sessionMeters() {
-        return registry -> Gauge.builder("ws.sessions", handler, StreamHandler::sessionCount)
-                .description("open WebSocket sessions on this instance").register(registry);
+        return registry -> {
+            Gauge.builder("ws.sessions", handler, StreamHandler::sessionCount)
+                    .description("open WebSocket sessions on this instance").register(registry);
+            Gauge.builder("ws.send.queued.bytes", handler, StreamHandler::queuedBytes).baseUnit("bytes")
+                    .description("bytes waiting to be sent, summed over all sessions").register(registry);
+        };
     }
 
     /** Frames over the limit end the session with 1009 instead of being buffered. */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /** An in-memory message log standing in for api-service, with a real long-poll. */
@@ -20,9 +22,12 @@ class FakeLog extends LogClient {
     private final List<LogEntry> entries = new ArrayList<>();
     private final Map<String, Long> keys = new HashMap<>();
     private volatile boolean available = true;
+    private volatile RuntimeException publishFailure;
+    private volatile CountDownLatch publishGate;
+    private final AtomicInteger publishCalls = new AtomicInteger();
 
     FakeLog() {
-        super(mock(DiscoveryClient.class), new WsProperties(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), "api-service"));
+        super(mock(DiscoveryClient.class), WsProperties.defaults());
     }
 
     synchronized void append(String body) {
@@ -32,6 +37,36 @@ class FakeLog extends LogClient {
 
     void available(boolean available) {
         this.available = available;
+    }
+
+    /** Every publish throws {@code failure} (null: publishes work again). */
+    void failPublishesWith(RuntimeException failure) {
+        this.publishFailure = failure;
+    }
+
+    /** Publishes wait until the returned latch is counted down. */
+    CountDownLatch holdPublishes() {
+        CountDownLatch gate = new CountDownLatch(1);
+        publishGate = gate;
+        return gate;
+    }
+
+    /** How many publishes reached the log (stored or not). */
+    int publishCalls() {
+        return publishCalls.get();
+    }
+
+    /** The log replaced by an older copy: only its first {@code keep} entries remain. */
+    synchronized void truncateTo(int keep) {
+        while (entries.size() > keep) {
+            entries.remove(entries.size() - 1);
+        }
+        keys.values().removeIf(seq -> seq > keep);
+        notifyAll();
+    }
+
+    synchronized long head() {
+        return entries.size();
     }
 
     @Override
@@ -51,7 +86,24 @@ class FakeLog extends LogClient {
     }
 
     @Override
-    public synchronized PublishResult publish(String key, String body) {
+    public PublishResult publish(String key, String body) {
+        publishCalls.incrementAndGet();
+        CountDownLatch gate = publishGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        RuntimeException failure = publishFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        return store(key, body);
+    }
+
+    private synchronized PublishResult store(String key, String body) {
         requireAvailable();
         Long existing = keys.get(key);
         if (existing != null) {

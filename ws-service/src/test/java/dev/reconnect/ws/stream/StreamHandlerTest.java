@@ -7,12 +7,17 @@ import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.ErrorCodes;
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.Limits;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -32,6 +37,9 @@ class StreamHandlerTest {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     FakeLog log;
@@ -148,5 +156,28 @@ class StreamHandlerTest {
         } finally {
             log.available(true);
         }
+    }
+
+    @Test
+    void aConnectionThatNeverSaysHelloIsClosedWithHelloTimeout() throws Exception {
+        try (TestSocket socket = new TestSocket(port)) {
+            assertThat(socket.closed.get(15, TimeUnit.SECONDS)).isEqualTo(CloseCodes.HELLO_TIMEOUT);
+        }
+    }
+
+    @Test
+    void theMainPortServesOnlyTheHealthProbesAndTheManagementPortTheRest() throws Exception {
+        assertThat(managementPort).isNotEqualTo(port);
+        assertThat(status(port, "/readyz")).isEqualTo(200);
+        assertThat(status(port, "/livez")).isEqualTo(200);
+        assertThat(status(port, "/actuator/metrics")).isEqualTo(404);
+        assertThat(status(managementPort, "/actuator/health/readiness")).isEqualTo(200);
+        assertThat(status(managementPort, "/actuator/metrics/ws.sessions")).isEqualTo(200);
+        assertThat(status(managementPort, "/actuator/metrics/ws.send.queued.bytes")).isEqualTo(200);
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
