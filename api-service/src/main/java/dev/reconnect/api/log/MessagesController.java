@@ -1,11 +1,14 @@
 package dev.reconnect.api.log;
 
+import dev.reconnect.protocol.FrameCodec;
 import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.Paths;
+import dev.reconnect.protocol.ProtocolException;
 import dev.reconnect.protocol.log.LogPage;
 import dev.reconnect.protocol.log.PublishRequest;
 import dev.reconnect.protocol.log.PublishResult;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,14 +27,17 @@ public class MessagesController {
 
     private final MessageLog messageLog;
     private final HeadWatchers watchers;
+    private final WaitingReads waitingReads;
 
-    public MessagesController(MessageLog messageLog, HeadWatchers watchers) {
+    public MessagesController(MessageLog messageLog, HeadWatchers watchers, WaitingReads waitingReads) {
         this.messageLog = messageLog;
         this.watchers = watchers;
+        this.waitingReads = waitingReads;
     }
 
+    /** 201 when stored now, 200 when the key was stored already with this body; answered once durable. */
     @PostMapping
-    public ResponseEntity<PublishResult> publish(@RequestBody(required = false) PublishRequest request) {
+    public CompletableFuture<ResponseEntity<PublishResult>> publish(@RequestBody(required = false) PublishRequest request) {
         if (request == null) {
             throw new BadRequestException("body must be a JSON object {\"key\": \"…\", \"body\": \"…\"}");
         }
@@ -42,11 +48,15 @@ public class MessagesController {
         if (request.body() == null) {
             throw new BadRequestException("\"body\" is missing");
         }
-        if (request.body().length() > Limits.MAX_BODY_CHARS) {
-            throw new BadRequestException("\"body\" is longer than " + Limits.MAX_BODY_CHARS + " characters");
+        requireWellFormed("key", key);
+        requireWellFormed("body", request.body());
+        try {
+            FrameCodec.requirePublishable(key, request.body());
+        } catch (ProtocolException e) {
+            throw new BodyTooLargeException(e.getMessage());
         }
-        PublishResult result = messageLog.append(key, request.body());
-        return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result);
+        return messageLog.append(key, request.body())
+                .thenApply(result -> ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result));
     }
 
     /**
@@ -66,11 +76,13 @@ public class MessagesController {
             result.setResult(page(after, limit));
             return result;
         }
-        // The page is read off the append path: the watcher is called under the log's append lock.
+        Runnable release = waitingReads.hold();
+        // The page is read off the writer's thread: the watcher is called when a batch is durable.
         Runnable cancel = watchers.await(after, messageLog::head, head -> AsyncTimer.INSTANCE.execute(() -> answer(result, after, limit)));
         // When the wait is over: an empty page with the current head, unless answered already.
         ScheduledFuture<?> timeout = AsyncTimer.INSTANCE.schedule(wait, () -> answer(result, after, limit));
         result.onCompletion(() -> {
+            release.run();
             cancel.run();
             timeout.cancel(false);
         });
@@ -85,6 +97,18 @@ public class MessagesController {
 
     private LogPage page(long after, int limit) {
         long head = messageLog.head();
-        return new LogPage(messageLog.after(after, limit), head);
+        return new LogPage(messageLog.after(after, limit, head), head);
+    }
+
+    /** A lone surrogate cannot be written as UTF-8, so it could not be delivered as it was published. */
+    private static void requireWellFormed(String field, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new BadRequestException("\"" + field + "\" is not valid Unicode: a lone surrogate at character " + i);
+            }
+        }
     }
 }

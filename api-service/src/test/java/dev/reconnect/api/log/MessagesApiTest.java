@@ -4,25 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.protocol.Json;
+import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.log.LogPage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "log.max-waiting-reads=2")
 @ActiveProfiles("test")
 class MessagesApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    WaitingReads waitingReads;
 
     @Test
     void publishAssignsGaplessSequenceNumbersAndIsIdempotentByKey() throws Exception {
@@ -60,7 +69,7 @@ class MessagesApiTest {
         assertThat(post("not json").statusCode()).isEqualTo(400);
         assertThat(error(post("{\"body\":\"no key\"}"))).contains("\"key\" must be 1 to 128 characters");
         assertThat(error(post("{\"key\":\"k\"}"))).contains("\"body\" is missing");
-        assertThat(post("{\"key\":\"k-big\",\"body\":\"" + "x".repeat(16 * 1024 + 1) + "\"}").statusCode()).isEqualTo(400);
+        assertThat(error(post("{\"key\":\"k-lone\",\"body\":\"\\ud800\"}"))).contains("lone surrogate");
 
         assertThat(get("?after=-1").body()).contains("?after must be between 0");
         assertThat(get("?after=abc").body()).contains("?after must be a whole number");
@@ -72,6 +81,68 @@ class MessagesApiTest {
     }
 
     @Test
+    void theBodyLimitIsInEncodedFrameBytes() throws Exception {
+        // Over the old 16 Ki characters, well within a 64 KiB frame: stored whole.
+        String large = "x".repeat(60_000);
+        HttpResponse<String> stored = post("{\"key\":\"k-large\",\"body\":\"" + large + "\"}");
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(read("?after=" + (seq(stored) - 1) + "&limit=1").entries().get(0).body()).isEqualTo(large);
+
+        long headBefore = read("?after=0&limit=1").head();
+        // 12,000 control characters are 12,000 characters but 72,000 bytes once escaped in a frame.
+        HttpResponse<String> escaped = post("{\"key\":\"k-ctl\",\"body\":\"" + "\\u0001".repeat(12_000) + "\"}");
+        assertThat(escaped.statusCode()).isEqualTo(413);
+        assertThat(Json.MAPPER.readTree(escaped.body()).path("error").asString())
+                .contains("72", "bytes", Integer.toString(Limits.MAX_FRAME_BYTES));
+        assertThat(post("{\"key\":\"k-over\",\"body\":\"" + "y".repeat(Limits.MAX_FRAME_BYTES) + "\"}").statusCode())
+                .isEqualTo(413);
+        assertThat(read("?after=0&limit=1").head()).isEqualTo(headBefore);
+    }
+
+    @Test
+    void aRequestFarLargerThanAnyPublishIsRefusedWith413WithoutReadingIt() throws Exception {
+        long headBefore = read("?after=0&limit=1").head();
+        String huge = "{\"key\":\"k-huge\",\"body\":\"" + "z".repeat(4 * 1024 * 1024) + "\"}";
+
+        HttpResponse<String> withLength = post(huge);
+        assertThat(withLength.statusCode()).isEqualTo(413);
+        assertThat(Json.MAPPER.readTree(withLength.body()).path("error").asString()).contains("limit is 524288 bytes");
+
+        // No Content-Length (chunked): refused as soon as the limit is passed.
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(uri(""))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(Json.MAPPER.readTree(chunked.body()).path("error").asString()).contains("larger than 524288 bytes");
+        assertThat(read("?after=0&limit=1").head()).isEqualTo(headBefore);
+    }
+
+    @Test
+    void longPollsBeyondTheCapAreRefusedWith429AndRetryAfter() throws Exception {
+        long head = read("?after=0&limit=1").head();
+        String query = "?after=" + (head + 1_000_000) + "&wait=3s";
+        List<CompletableFuture<HttpResponse<String>>> held = List.of(
+                http.sendAsync(HttpRequest.newBuilder(uri(query)).build(), HttpResponse.BodyHandlers.ofString()),
+                http.sendAsync(HttpRequest.newBuilder(uri(query)).build(), HttpResponse.BodyHandlers.ofString()));
+        await().atMost(Duration.ofSeconds(2)).until(() -> waitingReads.held() == 2);
+
+        HttpResponse<String> refused = get(query);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(Json.MAPPER.readTree(refused.body()).path("error").asString()).contains("too many waiting reads");
+        // A read that need not wait is not held, so it is not refused.
+        assertThat(get("?after=0&limit=1").statusCode()).isEqualTo(200);
+
+        for (CompletableFuture<HttpResponse<String>> poll : held) {
+            assertThat(poll.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(2)).until(() -> waitingReads.held() == 0);
+        assertThat(get(query.replace("3s", "10ms")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aLongPollIsAnsweredAsSoonAsAMessageIsAppended() throws Exception {
         long head = read("?after=0&limit=1").head();
         CompletableFuture<HttpResponse<String>> poll = http.sendAsync(
@@ -80,7 +151,7 @@ class MessagesApiTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
         post("{\"key\":\"k-wake\",\"body\":\"wake up\"}");
 
-        HttpResponse<String> answer = poll.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        HttpResponse<String> answer = poll.get(5, TimeUnit.SECONDS);
         LogPage page = Json.MAPPER.readValue(answer.body(), LogPage.class);
         assertThat(page.entries()).extracting(e -> e.body()).containsExactly("wake up");
     }
