@@ -26,6 +26,9 @@ final class CommandLine {
                 "  --reaper-interval <duration>  how often services critical for too long are removed (default 30s)",
                 "  --min-deregister-after <duration>",
                 "                                floor for DeregisterCriticalServiceAfter (default 1m, as in Consul)",
+                "  --acl-token <secret>          enforce ACLs (default policy deny) with this as the only,",
+                "                                management, token; every request must carry it except",
+                "                                /v1/status/leader and /v1/status/peers (default: ACLs off)",
                 "  --help                        show this help",
                 "",
                 "Durations are written as Consul writes them: 500ms, 10s, 2m, 1h, 1m30s.",
@@ -76,6 +79,13 @@ final class CommandLine {
                         throw new UsageException(name + " must not be negative, got \"" + value + "\"");
                     }
                     builder.minDeregisterAfter(floor);
+                    break;
+                case "--acl-token":
+                    value = value != null ? value : next(args, ++i, name);
+                    if (value.isEmpty() || value.contains(" ") || !value.equals(value.strip())) {
+                        throw new UsageException("--acl-token needs a token without spaces, e.g. a UUID");
+                    }
+                    builder.aclToken(value);
                     break;
                 default:
                     throw new UsageException("unknown option \"" + name + "\" (see --help)");

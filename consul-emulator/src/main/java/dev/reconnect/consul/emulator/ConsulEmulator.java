@@ -61,7 +61,7 @@ public final class ConsulEmulator implements AutoCloseable {
         Agent agent = new Agent(catalog, config.reaperInterval(), config.minDeregisterAfter());
         ApiServer api;
         try {
-            api = ApiServer.start(agent, new Json(), new InetSocketAddress(bind, config.port()));
+            api = ApiServer.start(agent, new Json(), new InetSocketAddress(bind, config.port()), config.aclToken());
         } catch (BindException e) {
             agent.close();
             throw new EmulatorStartException(config.port() == 0 ? "cannot listen on " + config.bindAddress()
@@ -72,6 +72,11 @@ public final class ConsulEmulator implements AutoCloseable {
                     + e.getMessage(), e);
         }
         ConsulEmulator emulator = new ConsulEmulator(config, agent, api);
+        if (config.aclsEnforced()) {
+            LOG.log(Level.INFO, "ACLs are enforced (default policy deny): every request needs the management token"
+                    + " (X-Consul-Token, Authorization: Bearer or ?token=), except /v1/status/leader and"
+                    + " /v1/status/peers; without it writes get 403 and lists come back empty");
+        }
         LOG.log(Level.DEBUG, () -> "consul-emulator listening on " + emulator.baseUri() + " (reaper every "
                 + GoDuration.formatShort(config.reaperInterval()) + ", deregister-after minimum "
                 + GoDuration.formatShort(config.minDeregisterAfter()) + ")");

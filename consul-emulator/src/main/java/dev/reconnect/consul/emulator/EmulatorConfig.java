@@ -21,6 +21,7 @@ public final class EmulatorConfig {
     private final Duration minDeregisterAfter;
     private final String nodeName;
     private final String datacenter;
+    private final String aclToken;
 
     private EmulatorConfig(Builder builder) {
         this.port = builder.port;
@@ -29,6 +30,7 @@ public final class EmulatorConfig {
         this.minDeregisterAfter = builder.minDeregisterAfter;
         this.nodeName = builder.nodeName;
         this.datacenter = builder.datacenter;
+        this.aclToken = builder.aclToken;
     }
 
     public static Builder builder() {
@@ -66,6 +68,18 @@ public final class EmulatorConfig {
         return datacenter;
     }
 
+    /**
+     * The management token when ACLs are enforced (default policy deny, this the only token), or null
+     * when ACLs are off, as on a plain dev agent.
+     */
+    public String aclToken() {
+        return aclToken;
+    }
+
+    public boolean aclsEnforced() {
+        return aclToken != null;
+    }
+
     public Builder toBuilder() {
         return new Builder()
                 .port(port)
@@ -73,14 +87,17 @@ public final class EmulatorConfig {
                 .reaperInterval(reaperInterval)
                 .minDeregisterAfter(minDeregisterAfter)
                 .nodeName(nodeName)
-                .datacenter(datacenter);
+                .datacenter(datacenter)
+                .aclToken(aclToken);
     }
 
     @Override
     public String toString() {
         return "EmulatorConfig[" + bindAddress + ":" + port
                 + ", reaper every " + GoDuration.formatShort(reaperInterval)
-                + ", deregister-after minimum " + GoDuration.formatShort(minDeregisterAfter) + "]";
+                + ", deregister-after minimum " + GoDuration.formatShort(minDeregisterAfter)
+                // Never the token itself: configs end up in logs.
+                + (aclToken != null ? ", ACLs enforced" : "") + "]";
     }
 
     /** Collects settings; {@link #build()} checks them once, so a config that exists is valid. */
@@ -91,8 +108,19 @@ public final class EmulatorConfig {
         private Duration minDeregisterAfter = CONSUL_MIN_DEREGISTER_AFTER;
         private String nodeName = "consul-emulator";
         private String datacenter = "dc1";
+        private String aclToken;
 
         private Builder() {
+        }
+
+        /**
+         * Enforces ACLs as a Consul agent with {@code acl.enabled = true}, {@code default_policy = "deny"} and
+         * this as its initial management token: requests must present it (X-Consul-Token, Authorization:
+         * Bearer, or ?token=). Null (the default) leaves ACLs off.
+         */
+        public Builder aclToken(String aclToken) {
+            this.aclToken = aclToken;
+            return this;
         }
 
         public Builder port(int port) {
@@ -140,6 +168,11 @@ public final class EmulatorConfig {
             }
             Objects.requireNonNull(nodeName, "nodeName");
             Objects.requireNonNull(datacenter, "datacenter");
+            if (aclToken != null && (aclToken.isEmpty() || !aclToken.equals(aclToken.strip())
+                    || aclToken.contains(" "))) {
+                // An empty token is how clients say "anonymous"; a space would be cut off an Authorization header.
+                throw new IllegalArgumentException("ACL token must be non-empty and contain no spaces");
+            }
             return new EmulatorConfig(this);
         }
 

@@ -45,6 +45,10 @@ public final class Main {
             return 0;
         }
         ConsulEmulator emulator;
+        if (parsed.config().aclsEnforced()) {
+            // The emulator logs at start that ACLs are enforced: that line belongs on stdout, one line like the rest.
+            logTo(out);
+        }
         try {
             emulator = ConsulEmulator.start(parsed.config());
         } catch (EmulatorStartException e) {
@@ -54,7 +58,9 @@ public final class Main {
             err.println("consul-emulator: could not start: " + e);
             return 1;
         }
-        logTo(out);
+        if (!parsed.config().aclsEnforced()) {
+            logTo(out);
+        }
         EmulatorConfig config = parsed.config();
         out.println("consul-emulator listening on " + emulator.baseUri() + " (reaper every "
                 + GoDuration.formatShort(config.reaperInterval()) + ", deregister-after minimum "

@@ -23,6 +23,19 @@ class CommandLineTest {
         assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
         assertThat(config.reaperInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.minDeregisterAfter()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.aclsEnforced()).as("ACLs off, as on a dev agent").isFalse();
+        assertThat(config.aclToken()).isNull();
+    }
+
+    @Test
+    void aclTokenTurnsAclsOnInBothSpellingsAndStaysOutOfToString() throws Exception {
+        EmulatorConfig spaced = CommandLine.parse("--acl-token", "s3cret-token").config();
+        EmulatorConfig joined = CommandLine.parse("--acl-token=s3cret-token").config();
+        assertThat(spaced.aclsEnforced()).isTrue();
+        assertThat(spaced.aclToken()).isEqualTo("s3cret-token");
+        assertThat(joined.aclToken()).isEqualTo("s3cret-token");
+        assertThat(spaced.toString()).contains("ACLs enforced").doesNotContain("s3cret-token");
+        assertThat(spaced.toBuilder().build().aclToken()).isEqualTo("s3cret-token");
     }
 
     @Test
@@ -40,7 +53,8 @@ class CommandLineTest {
         assertThat(CommandLine.parse("--help").help()).isTrue();
         Output output = run("--help");
         assertThat(output.code).isZero();
-        assertThat(output.out).contains("--port", "--bind", "--reaper-interval", "--min-deregister-after");
+        assertThat(output.out).contains("--port", "--bind", "--reaper-interval", "--min-deregister-after",
+                "--acl-token");
         assertThat(output.err).isEmpty();
     }
 
@@ -53,7 +67,10 @@ class CommandLineTest {
             "8500|unexpected argument \"8500\" (see --help)",
             "--reaper-interval 5x|--reaper-interval must be a duration such as 500ms, 10s, 2m or 1h, got \"5x\"",
             "--reaper-interval 0s|--reaper-interval must be greater than zero, got \"0s\"",
-            "--min-deregister-after -1s|--min-deregister-after must not be negative, got \"-1s\""})
+            "--min-deregister-after -1s|--min-deregister-after must not be negative, got \"-1s\"",
+            "--acl-token|--acl-token needs a value (see --help)",
+            "--acl-token=|--acl-token needs a token without spaces, e.g. a UUID",
+            "--acl-token --port|--acl-token needs a value (see --help)"})
     void badFlagsGiveOneLineAndExitCodeTwo(String args, String message) {
         assertThatThrownBy(() -> CommandLine.parse(args.split(" "))).hasMessage(message);
         Output output = run(args.split(" "));
@@ -86,6 +103,10 @@ class CommandLineTest {
         assertThatThrownBy(() -> EmulatorConfig.builder().port(-1).build()).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EmulatorConfig.builder().reaperInterval(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmulatorConfig.builder().aclToken("").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACL token");
+        assertThatThrownBy(() -> EmulatorConfig.builder().aclToken("two words").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ACL token");
     }
 
     private record Output(int code, String out, String err) {

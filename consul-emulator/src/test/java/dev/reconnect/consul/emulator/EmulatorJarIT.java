@@ -91,6 +91,28 @@ class EmulatorJarIT {
     }
 
     @Test
+    void withAnAclTokenItSaysSoAtStartAndRefusesRequestsWithoutIt() throws Exception {
+        int port = freePort();
+        Running emulator = launch("--port", Integer.toString(port), "--acl-token", "jar-secret");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> emulator.stdout().stream()
+                    .anyMatch(line -> line.startsWith("consul-emulator listening on")));
+            assertThat(emulator.stdout()).filteredOn(line -> line.contains("ACLs are enforced")).hasSize(1)
+                    .allSatisfy(line -> assertThat(line).doesNotContain("jar-secret"));
+            assertThat(rawGet(port, "/v1/status/leader")).as("no token needed").isEqualTo("\"127.0.0.1:8300\"");
+            String refused = rawPut(port, "/v1/agent/service/register", "{\"Name\":\"nope\"}");
+            assertThat(refused).startsWith("HTTP/1.1 403").endsWith("Permission denied: token with AccessorID "
+                    + "'00000000-0000-0000-0000-000000000002' lacks permission 'service:write' on \"nope\"");
+            String accepted = rawPut(port, "/v1/agent/service/register?token=jar-secret", "{\"Name\":\"yes\"}");
+            assertThat(accepted).startsWith("HTTP/1.1 200");
+            assertThat(emulator.stderr()).isEmpty();
+        } finally {
+            emulator.process.destroy();
+            emulator.process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badFlagsGiveOneLineOnStderrAndExitCodeTwo() throws Exception {
         for (String[] args : List.of(new String[] {"--port", "abc"}, new String[] {"--frobnicate"},
                 new String[] {"--reaper-interval", "soon"})) {
@@ -120,7 +142,7 @@ class EmulatorJarIT {
         assertThat(run.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(run.process.exitValue()).isZero();
         assertThat(String.join("\n", run.stdout())).contains("--port", "--bind", "--reaper-interval",
-                "--min-deregister-after", "500ms");
+                "--min-deregister-after", "--acl-token", "500ms");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -49,6 +49,22 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** PUT /v1/agent/check/register: stores the check, then (re)starts its runner, as Consul restarts it. */
+    public void registerCheck(String checkId, CheckDefinition definition, String serviceId) {
+        synchronized (registrations) {
+            catalog.registerCheck(checkId, definition, serviceId);
+            runner.start(checkId, definition);
+        }
+    }
+
+    /** PUT /v1/agent/check/deregister/{id}. */
+    public void deregisterCheck(String checkId, String why) {
+        synchronized (registrations) {
+            catalog.deregisterCheck(checkId, why);
+            runner.stop(checkId);
+        }
+    }
+
     /** pass/warn/fail/update on a TTL check: the TTL clock restarts before the new status is stored. */
     public void updateTtl(String checkId, CheckStatus status, String output) {
         catalog.requireTtlCheck(checkId);

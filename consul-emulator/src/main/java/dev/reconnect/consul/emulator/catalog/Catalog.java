@@ -242,9 +242,11 @@ public final class Catalog {
                 : def.initialStatus() != null ? def.initialStatus() : CheckStatus.CRITICAL;
         String output = old != null ? old.check().output() : "";
         long criticalSince = old != null ? old.criticalSinceNanos() : status == CheckStatus.CRITICAL ? now : -1;
+        // A node-level check (PUT /v1/agent/check/register without ServiceID) has no service; its Name is required.
         HealthCheck fresh = new HealthCheck(node.name(), checkId,
                 def.name() != null ? def.name() : "Service '" + service.name() + "' check",
-                status, def.notes(), output, service.id(), service.name(), service.tags(), def.kind().wire(),
+                status, def.notes(), output, service == null ? "" : service.id(),
+                service == null ? "" : service.name(), service == null ? List.of() : service.tags(), def.kind().wire(),
                 def.effectiveInterval() == null ? "" : GoDuration.format(def.effectiveInterval()),
                 def.timeout() == null ? "" : GoDuration.format(def.timeout()),
                 old != null ? old.check().createIndex() : idx, idx);
@@ -344,8 +346,7 @@ public final class Catalog {
         try {
             CheckEntry entry = checks.get(checkId);
             if (entry == null) {
-                throw RequestRejectedException.notFound("Unknown check ID \"" + checkId
-                        + "\". Ensure that the check ID is passed, not the check name.");
+                throw unknownCheck(checkId);
             }
             if (entry.definition() == null || entry.definition().kind() != CheckKind.TTL) {
                 throw new RequestRejectedException(RequestRejectedException.Kind.SERVER_ERROR,
@@ -354,6 +355,91 @@ public final class Catalog {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * PUT /v1/agent/check/register: adds or replaces one check, of a service ({@code serviceId} given) or of
+     * the node. Like Consul, a check that already existed keeps its status and output.
+     *
+     * @throws RequestRejectedException 404 "ServiceID ... does not exist" for an unknown service
+     */
+    public void registerCheck(String checkId, CheckDefinition definition, String serviceId) {
+        Set<String> changedKeys = new LinkedHashSet<>();
+        String logLine;
+        lock.writeLock().lock();
+        try {
+            ServiceInstance service = null;
+            if (serviceId != null) {
+                service = services.get(serviceId);
+                if (service == null) {
+                    throw RequestRejectedException.notFound("ServiceID \"" + serviceId + "\" does not exist");
+                }
+            }
+            long idx = lastIndex + 1;
+            CheckEntry old = checks.get(checkId);
+            CheckEntry fresh = checkEntry(checkId, definition, service, old, idx, nanoClock.getAsLong());
+            checks.put(checkId, fresh);
+            if (old == null || fresh.check() != old.check()) {
+                changedKeys.addAll(healthKeysOf(fresh.check()));
+                if (old != null) {
+                    changedKeys.addAll(healthKeysOf(old.check()));
+                }
+                commit(idx, changedKeys);
+            }
+            logLine = (old == null ? "registered" : "re-registered") + " check " + checkId + " ("
+                    + (service == null ? "node" : service.name()) + ", " + definition.kind().wire() + ")";
+        } finally {
+            lock.writeLock().unlock();
+        }
+        LOG.log(Level.INFO, logLine);
+        notifyListeners(changedKeys);
+    }
+
+    /**
+     * PUT /v1/agent/check/deregister/{id}: removes one check, whoever owns it.
+     *
+     * @throws RequestRejectedException 404 for a check the agent does not have
+     */
+    public void deregisterCheck(String checkId, String why) {
+        Set<String> changedKeys = new LinkedHashSet<>();
+        HealthCheck removed;
+        lock.writeLock().lock();
+        try {
+            CheckEntry entry = SERF_CHECK_ID.equals(checkId) ? null : checks.get(checkId);
+            if (entry == null) {
+                throw unknownCheck(checkId);
+            }
+            checks.remove(checkId);
+            removed = entry.check();
+            changedKeys.addAll(healthKeysOf(removed));
+            commit(lastIndex + 1, changedKeys);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        LOG.log(Level.INFO, "deregistered check " + checkId + " ("
+                + (removed.isNodeCheck() ? "node" : removed.serviceName()) + "): " + why);
+        notifyListeners(changedKeys);
+    }
+
+    /** The results a check appears in: its service's health, or, for a node check, every service's health. */
+    private Set<String> healthKeysOf(HealthCheck check) {
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(WatchKeys.CHECKS);
+        if (check.isNodeCheck()) {
+            // Node checks are part of every /v1/health/service entry and of its ?passing filter.
+            keys.add(WatchKeys.healthService(consulService.name()));
+            for (ServiceInstance service : services.values()) {
+                keys.add(WatchKeys.healthService(service.name()));
+            }
+        } else {
+            keys.add(WatchKeys.healthService(check.serviceName()));
+        }
+        return keys;
+    }
+
+    public static RequestRejectedException unknownCheck(String checkId) {
+        return RequestRejectedException.notFound("Unknown check ID \"" + checkId
+                + "\". Ensure that the check ID is passed, not the check name.");
     }
 
     /** Maintenance mode is a critical check of its own, exactly as Consul models it. */
@@ -401,7 +487,8 @@ public final class Catalog {
         try {
             for (CheckEntry entry : checks.values()) {
                 CheckDefinition def = entry.definition();
-                if (def == null || def.deregisterCriticalServiceAfter() == null
+                // Only service checks reap (a node check registered through the API has no service to remove).
+                if (def == null || entry.check().isNodeCheck() || def.deregisterCriticalServiceAfter() == null
                         || def.deregisterCriticalServiceAfter().compareTo(Duration.ZERO) <= 0
                         || entry.check().status() != CheckStatus.CRITICAL || entry.criticalSinceNanos() < 0) {
                     continue;
@@ -507,6 +594,20 @@ public final class Catalog {
                 }
             }
             return out;
+        }
+
+        /** One service registered through this agent, or null. */
+        public ServiceInstance agentService(String id) {
+            return services.get(id);
+        }
+
+        /**
+         * One check the agent itself holds, or null. serfHealth is the server's, not the agent's, so agent
+         * endpoints (deregister, ACL checks) do not see it, as in Consul.
+         */
+        public HealthCheck agentCheck(String checkId) {
+            CheckEntry entry = SERF_CHECK_ID.equals(checkId) ? null : checks.get(checkId);
+            return entry == null ? null : entry.check();
         }
 
         public List<HealthCheck> checks() {

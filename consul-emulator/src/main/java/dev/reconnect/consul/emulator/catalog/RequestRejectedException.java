@@ -9,6 +9,8 @@ public final class RequestRejectedException extends RuntimeException {
     /** Which kind of refusal; the HTTP layer maps it to a status code. */
     public enum Kind {
         BAD_REQUEST(400),
+        /** ACL refusals: "ACL not found" for an unknown token, "Permission denied: ..." for a missing right. */
+        FORBIDDEN(403),
         NOT_FOUND(404),
         /** Consul answers some misuse (a pass on a non-TTL check) with 500; we keep that. */
         SERVER_ERROR(500);
@@ -33,6 +35,10 @@ public final class RequestRejectedException extends RuntimeException {
 
     public static RequestRejectedException badRequest(String message) {
         return new RequestRejectedException(Kind.BAD_REQUEST, message);
+    }
+
+    public static RequestRejectedException forbidden(String message) {
+        return new RequestRejectedException(Kind.FORBIDDEN, message);
     }
 
     public static RequestRejectedException notFound(String message) {

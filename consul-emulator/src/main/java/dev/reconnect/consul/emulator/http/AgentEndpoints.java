@@ -9,7 +9,9 @@ import dev.reconnect.consul.emulator.catalog.RequestRejectedException;
 import dev.reconnect.consul.emulator.catalog.ServiceInstance;
 import dev.reconnect.consul.emulator.catalog.WatchKeys;
 import dev.reconnect.consul.emulator.json.Json;
+import dev.reconnect.consul.emulator.registration.CheckRegistration;
 import dev.reconnect.consul.emulator.registration.RegistrationParser;
+import dev.reconnect.consul.emulator.registration.ServiceRegistration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +25,12 @@ final class AgentEndpoints {
     private final Catalog catalog;
     private final Json json;
     private final RegistrationParser parser;
+    /** Shown as the "acls" member tag: "1" when enforced, "0" when off, as Consul's agent sets it. */
+    private final boolean aclsEnforced;
 
-    AgentEndpoints(Agent agent, Json json) {
+    AgentEndpoints(Agent agent, Json json, boolean aclsEnforced) {
         this.agent = agent;
+        this.aclsEnforced = aclsEnforced;
         this.catalog = agent.catalog();
         this.json = json;
         this.parser = new RegistrationParser(json);
@@ -34,14 +39,24 @@ final class AgentEndpoints {
     void register(Router router) {
         router.command("PUT", "/v1/agent/service/register", this::registerService);
         router.command("PUT", "/v1/agent/service/deregister/", request -> {
-            agent.deregister(request.pathParameter(), "API request");
+            String serviceId = request.pathParameter();
+            vetServiceUpdate(request.caller(), serviceId);
+            agent.deregister(serviceId, "API request");
             return ApiResponse.ok();
         });
         router.command("PUT", "/v1/agent/service/maintenance/", this::maintenance);
+        router.command("PUT", "/v1/agent/check/register", this::registerCheck);
+        router.command("PUT", "/v1/agent/check/deregister/", request -> {
+            String checkId = request.pathParameter();
+            vetCheckUpdate(request.caller(), checkId);
+            agent.deregisterCheck(checkId, "API request");
+            return ApiResponse.ok();
+        });
         router.command("PUT", "/v1/agent/check/pass/", request -> ttl(request, CheckStatus.PASSING));
         router.command("PUT", "/v1/agent/check/warn/", request -> ttl(request, CheckStatus.WARNING));
         router.command("PUT", "/v1/agent/check/fail/", request -> ttl(request, CheckStatus.CRITICAL));
         router.command("PUT", "/v1/agent/check/update/", this::checkUpdate);
+        // List reads need no check here: ApiServer empties them for anonymous callers, as Consul's ACL filters do.
         router.query("/v1/agent/services", request -> new Router.Watch(WatchKeys.SERVICES,
                 () -> catalog.read(WatchKeys.SERVICES, view -> {
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -58,20 +73,125 @@ final class AgentEndpoints {
                     }
                     return out;
                 })));
-        router.command("GET", "/v1/agent/self", request -> ApiResponse.json(json.write(self()), 0));
+        router.query("/v1/agent/service/", this::service);
+        router.command("GET", "/v1/agent/self", request -> {
+            request.caller().require(Acl.Resource.AGENT, Acl.Access.READ, catalog.node().name());
+            return ApiResponse.json(json.write(self()), 0);
+        });
+        router.command("GET", "/v1/agent/members", this::members);
     }
 
+    /**
+     * Consul's order (agent_endpoint.go AgentRegisterService): a body it cannot decode, a missing name and an
+     * "any" address are 400 before the token is resolved; an unknown token is 403 before the remaining 400s;
+     * the right to write the service is checked last.
+     */
     private ApiResponse registerService(ApiRequest request) {
         byte[] body = request.body();
         // The exact body helps when a client's registration is refused; only at debug level.
         LOG.log(System.Logger.Level.DEBUG, () -> "registration body: "
                 + new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        agent.register(parser.parse(body));
+        ServiceRegistration registration;
+        try {
+            registration = parser.parse(body);
+        } catch (RequestRejectedException e) {
+            if (!RegistrationParser.isRefusedBeforeTokenCheck(e)) {
+                request.caller();
+            }
+            throw e;
+        }
+        Acl.Caller caller = request.caller();
+        caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, registration.name());
+        // Overwriting another service's registration under the same ID needs the right on that one too.
+        ServiceInstance existing = agentService(registration.id());
+        if (existing != null) {
+            caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, existing.name());
+        }
+        agent.register(registration);
         return ApiResponse.ok();
+    }
+
+    /** Same order as registering a service (agent_endpoint.go AgentRegisterCheck). */
+    private ApiResponse registerCheck(ApiRequest request) {
+        CheckRegistration registration;
+        try {
+            registration = parser.parseCheckRegistration(request.body());
+        } catch (RequestRejectedException e) {
+            if (!RegistrationParser.isRefusedBeforeTokenCheck(e)) {
+                request.caller();
+            }
+            throw e;
+        }
+        Acl.Caller caller = request.caller();
+        // An unknown ServiceID is a 404 before any ACL check, as in Consul.
+        if (registration.serviceId() != null) {
+            ServiceInstance service = agentService(registration.serviceId());
+            if (service == null) {
+                throw RequestRejectedException.notFound("ServiceID \"" + registration.serviceId()
+                        + "\" does not exist");
+            }
+            caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, service.name());
+        } else {
+            caller.require(Acl.Resource.NODE, Acl.Access.WRITE, catalog.node().name());
+        }
+        HealthCheck existing = agentCheck(registration.checkId());
+        if (existing != null) {
+            requireCheckWrite(caller, existing);
+        }
+        agent.registerCheck(registration.checkId(), registration.definition(), registration.serviceId());
+        return ApiResponse.ok();
+    }
+
+    /** GET /v1/agent/service/{id}: one local service, blocking on {@code ?hash=} as Consul's does. */
+    private Router.Watch service(ApiRequest request) {
+        String serviceId = request.pathParameter();
+        // Consul resolves the token first, then answers 404 for an unknown ID, then checks service:read.
+        Acl.Caller caller = request.caller();
+        return new Router.Watch(WatchKeys.SERVICES, () -> catalog.read(WatchKeys.SERVICES, view -> {
+            ServiceInstance service = view.agentService(serviceId);
+            if (service == null) {
+                throw RequestRejectedException.notFound("unknown service ID: " + serviceId);
+            }
+            caller.require(Acl.Resource.SERVICE, Acl.Access.READ, service.name());
+            Map<String, Object> out = JsonViews.agentService(service, view.node().datacenter());
+            // api.AgentService field order: ContentHash comes before Datacenter.
+            Object datacenter = out.remove("Datacenter");
+            out.put("ContentHash", contentHash(out));
+            out.put("Datacenter", datacenter);
+            return out;
+        }), value -> String.valueOf(((Map<?, ?>) value).get("ContentHash")));
+    }
+
+    /** An opaque 64-bit hash in hex, as Consul's hashstructure value is: only equality matters to clients. */
+    private String contentHash(Map<String, Object> view) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(json.write(view));
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                hex.append(String.format("%02x", digest[i]));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** GET /v1/agent/members: the agent's single LAN member (or WAN member with ?wan), filtered by node:read. */
+    private ApiResponse members(ApiRequest request) {
+        String wanValue = request.first("wan");
+        boolean wan = wanValue != null && !wanValue.isEmpty();
+        String segment = request.first("segment");
+        if (wan && segment != null && !segment.isEmpty() && !segment.equals("_all")) {
+            throw RequestRejectedException.badRequest("Cannot provide a segment with wan=true");
+        }
+        Acl.Caller caller = request.caller();
+        List<Object> members = caller.mayReadEverything() ? List.of(member(wan)) : List.of();
+        return ApiResponse.json(json.write(members), 0);
     }
 
     private ApiResponse ttl(ApiRequest request, CheckStatus status) {
         String note = request.first("note");
+        vetCheckUpdate(request.caller(), request.pathParameter());
         agent.updateTtl(request.pathParameter(), status, note == null ? "" : note);
         return ApiResponse.ok();
     }
@@ -103,8 +223,51 @@ final class AgentEndpoints {
         String finalStatus = statusText;
         CheckStatus status = CheckStatus.fromWire(statusText).orElseThrow(() ->
                 RequestRejectedException.badRequest("Invalid check status: '" + finalStatus + "'"));
+        vetCheckUpdate(request.caller(), request.pathParameter());
         agent.updateTtl(request.pathParameter(), status, output);
         return ApiResponse.ok();
+    }
+
+    /**
+     * agent/acl.go vetServiceUpdateWithAuthorizer: service:write on the existing service. An unknown ID is
+     * left to the agent, whose 404 Consul gives before (and instead of) the ACL check.
+     */
+    private void vetServiceUpdate(Acl.Caller caller, String serviceId) {
+        if (caller.mayReadEverything()) {
+            return;
+        }
+        ServiceInstance existing = agentService(serviceId);
+        if (existing != null) {
+            caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, existing.name());
+        }
+    }
+
+    /** agent/acl.go vetCheckUpdateWithAuthorizer: 404 for an unknown check, else write on its owner. */
+    private void vetCheckUpdate(Acl.Caller caller, String checkId) {
+        if (caller.mayReadEverything()) {
+            return;
+        }
+        HealthCheck existing = agentCheck(checkId);
+        if (existing == null) {
+            throw Catalog.unknownCheck(checkId);
+        }
+        requireCheckWrite(caller, existing);
+    }
+
+    private void requireCheckWrite(Acl.Caller caller, HealthCheck check) {
+        if (check.isNodeCheck()) {
+            caller.require(Acl.Resource.NODE, Acl.Access.WRITE, catalog.node().name());
+        } else {
+            caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, check.serviceName());
+        }
+    }
+
+    private ServiceInstance agentService(String serviceId) {
+        return catalog.read(WatchKeys.SERVICES, view -> view.agentService(serviceId)).value();
+    }
+
+    private HealthCheck agentCheck(String checkId) {
+        return catalog.read(WatchKeys.CHECKS, view -> view.agentCheck(checkId)).value();
     }
 
     private ApiResponse maintenance(ApiRequest request) {
@@ -119,8 +282,41 @@ final class AgentEndpoints {
         boolean enable = GoBool.parse(raw).orElseThrow(() ->
                 RequestRejectedException.badRequest("Invalid value for enable: \"" + raw + "\""));
         String reason = request.first("reason");
+        vetServiceUpdate(request.caller(), serviceId);
         agent.maintenance(serviceId, enable, reason);
         return ApiResponse.ok();
+    }
+
+    /**
+     * The agent as a Serf member (serf.Member), for /v1/agent/members and the Member of /v1/agent/self.
+     * On the WAN a server is known as "node.datacenter" on port 8302.
+     */
+    private Map<String, Object> member(boolean wan) {
+        Node node = catalog.node();
+        Map<String, Object> tags = new LinkedHashMap<>();
+        tags.put("acls", aclsEnforced ? "1" : "0");
+        tags.put("build", Catalog.CONSUL_VERSION + ":consul-emulator");
+        tags.put("dc", node.datacenter());
+        tags.put("id", node.id());
+        tags.put("port", "8300");
+        tags.put("role", "consul");
+        tags.put("segment", "");
+        tags.put("vsn", "2");
+        tags.put("vsn_max", "3");
+        tags.put("vsn_min", "2");
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("Name", wan ? node.name() + "." + node.datacenter() : node.name());
+        member.put("Addr", node.address());
+        member.put("Port", wan ? 8302 : 8301);
+        member.put("Tags", tags);
+        member.put("Status", 1);
+        member.put("ProtocolMin", 1);
+        member.put("ProtocolMax", 5);
+        member.put("ProtocolCur", 2);
+        member.put("DelegateMin", 2);
+        member.put("DelegateMax", 5);
+        member.put("DelegateCur", 4);
+        return member;
     }
 
     /** Enough of /v1/agent/self for clients that look up the datacenter or node name. */
@@ -137,28 +333,7 @@ final class AgentEndpoints {
         config.put("Version", Catalog.CONSUL_VERSION);
         config.put("BuildDate", "2025-01-01T00:00:00Z");
 
-        Map<String, Object> tags = new LinkedHashMap<>();
-        tags.put("build", Catalog.CONSUL_VERSION + ":consul-emulator");
-        tags.put("dc", node.datacenter());
-        tags.put("id", node.id());
-        tags.put("port", "8300");
-        tags.put("role", "consul");
-        tags.put("segment", "");
-        tags.put("vsn", "2");
-        tags.put("vsn_max", "3");
-        tags.put("vsn_min", "2");
-        Map<String, Object> member = new LinkedHashMap<>();
-        member.put("Name", node.name());
-        member.put("Addr", node.address());
-        member.put("Port", 8301);
-        member.put("Tags", tags);
-        member.put("Status", 1);
-        member.put("ProtocolMin", 1);
-        member.put("ProtocolMax", 5);
-        member.put("ProtocolCur", 2);
-        member.put("DelegateMin", 2);
-        member.put("DelegateMax", 5);
-        member.put("DelegateCur", 4);
+        Map<String, Object> member = member(false);
 
         Map<String, Object> coord = new LinkedHashMap<>();
         coord.put("Vec", List.of(0, 0, 0, 0, 0, 0, 0, 0));

@@ -19,13 +19,16 @@ public final class ApiRequest {
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
     private final HttpExchange exchange;
+    private final Acl acl;
     private final String method;
     private final String path;
     private final Map<String, List<String>> query;
     private String pathParameter = "";
+    private Acl.Caller caller;
 
-    ApiRequest(HttpExchange exchange) {
+    ApiRequest(HttpExchange exchange, Acl acl) {
         this.exchange = exchange;
+        this.acl = acl;
         this.method = exchange.getRequestMethod();
         this.path = exchange.getRequestURI().getPath();
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
@@ -61,6 +64,24 @@ public final class ApiRequest {
 
     public List<String> all(String name) {
         return query.getOrDefault(name, List.of());
+    }
+
+    /** The first value of a request header, or null. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /**
+     * Who this request acts as, resolved on first use: endpoints call this where Consul resolves the
+     * token, so that their 400s (and some 404s) come before the ACL's 403, as in Consul.
+     *
+     * @throws RequestRejectedException 403 "ACL not found" for an unknown token
+     */
+    Acl.Caller caller() {
+        if (caller == null) {
+            caller = acl.resolve(this);
+        }
+        return caller;
     }
 
     public byte[] body() {

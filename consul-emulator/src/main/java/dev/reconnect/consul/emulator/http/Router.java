@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +26,14 @@ final class Router {
         Watch open(ApiRequest request);
     }
 
-    /** What a query watches (its index key) and how to produce its current answer. */
-    record Watch(String key, Supplier<Indexed<Object>> read) {
+    /**
+     * What a query watches (its index key) and how to produce its current answer. {@code contentHash}
+     * is set only for endpoints that, like Consul's /v1/agent/service/{id}, also block on {@code ?hash=}.
+     */
+    record Watch(String key, Supplier<Indexed<Object>> read, Function<Object, String> contentHash) {
+        Watch(String key, Supplier<Indexed<Object>> read) {
+            this(key, read, null);
+        }
     }
 
     record Route(String method, String path, Command command, Query query) {

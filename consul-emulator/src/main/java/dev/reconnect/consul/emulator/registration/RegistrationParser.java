@@ -62,6 +62,42 @@ public final class RegistrationParser {
                 meta, enableTagOverride != null && enableTagOverride, weights, checks);
     }
 
+    /**
+     * Turns a {@code PUT /v1/agent/check/register} body into a check with its ID and owner, with the
+     * same check rules as a service's checks. Consul's own order of refusals is kept: a body it cannot
+     * decode, a missing Name and a bad Status are refused before the token is even looked at
+     * ({@link #isRefusedBeforeTokenCheck}); an invalid check definition after.
+     */
+    public CheckRegistration parseCheckRegistration(byte[] body) {
+        JsonFields root = new JsonFields("", readObject(body));
+        String name = root.string("Name");
+        if (name == null || name.isEmpty()) {
+            throw RequestRejectedException.badRequest("Missing check name");
+        }
+        String status = root.string("Status");
+        if (status != null && !status.isEmpty() && CheckStatus.fromWire(status).isEmpty()) {
+            throw RequestRejectedException.badRequest("Bad check status");
+        }
+        String serviceId = emptyToNull(root.string("ServiceID"));
+        CheckDefinition definition = parseCheck(root);
+        // Consul's CheckDefinition.HealthCheck: a check without an ID takes its Name as ID.
+        String checkId = definition.checkId() != null ? definition.checkId() : name;
+        return new CheckRegistration(checkId, serviceId, definition);
+    }
+
+    /**
+     * True for the refusals Consul's handlers give before they resolve the token (decoding, a missing
+     * name, an "any" service address, a bad check status on /v1/agent/check/register), so that an
+     * unknown token still gets the 400 for these and the 403 for everything the handler checks later.
+     */
+    public static boolean isRefusedBeforeTokenCheck(RequestRejectedException e) {
+        String message = e.getMessage();
+        return e.kind() == RequestRejectedException.Kind.BAD_REQUEST
+                && (message.startsWith("Request decode failed") || message.equals("Missing service name")
+                        || message.equals("Invalid service address") || message.equals("Missing check name")
+                        || message.equals("Bad check status"));
+    }
+
     private Map<?, ?> readObject(byte[] body) {
         Object tree;
         try {

@@ -42,6 +42,8 @@ abstract class AbstractConsulContractTest {
     protected HealthTarget health;
     protected ConsulHttp consul;
     private final List<String> registered = new CopyOnWriteArrayList<>();
+    /** Checks registered through /v1/agent/check/register: a node check left behind would fail other tests. */
+    private final List<String> registeredChecks = new CopyOnWriteArrayList<>();
 
     /** Starts the agent under test; the health target already listens on {@code healthPort}. */
     protected abstract ConsulTarget startTarget(int healthPort);
@@ -69,6 +71,10 @@ abstract class AbstractConsulContractTest {
             consul.put("/v1/agent/service/deregister/" + encode(id));
         }
         registered.clear();
+        for (String checkId : registeredChecks) {
+            consul.put("/v1/agent/check/deregister/" + encode(checkId));
+        }
+        registeredChecks.clear();
     }
 
     // ------------------------------------------------------------------ status
@@ -584,6 +590,161 @@ abstract class AbstractConsulContractTest {
                 assertThat(consul.get("/v1/agent/services").json().has(id)).isFalse());
         assertThat(consul.get("/v1/agent/checks").json().has("service:" + id)).isFalse();
         assertThat(consul.get("/v1/agent/services").json().has(keeper)).as("a passing service stays").isTrue();
+    }
+
+    // ------------------------------------------------------------------ more agent endpoints (clients such as npm consul)
+
+    @Test
+    void membersListsTheAgentItselfAsAliveServer() {
+        String nodeName = consul.get("/v1/agent/self").json().get("Config").get("NodeName").stringValue();
+
+        ConsulHttp.Response response = consul.get("/v1/agent/members");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode members = response.json();
+        assertThat(members.size()).isEqualTo(1);
+        JsonNode member = members.get(0);
+        assertThat(member.get("Name").stringValue()).isEqualTo(nodeName);
+        assertThat(member.get("Addr").stringValue()).isNotEmpty();
+        assertThat(member.get("Port").intValue()).isEqualTo(8301);
+        assertThat(member.get("Status").intValue()).as("1 = alive").isEqualTo(1);
+        assertThat(member.get("Tags").get("role").stringValue()).isEqualTo("consul");
+        assertThat(member.get("Tags").get("dc").stringValue()).isEqualTo("dc1");
+        assertThat(member.get("Tags").get("acls").stringValue()).as("ACLs off").isEqualTo("0");
+        assertThat(member.get("ProtocolCur").isNumber()).isTrue();
+    }
+
+    @Test
+    void aNodeCheckRegisteredThroughTheAgentJoinsEveryServicesHealthUntilDeregistered() {
+        String service = unique("nodecheck-svc");
+        register(obj("ID", service, "Name", service, "Check", obj("TTL", "10m", "Status", "passing")));
+        eventually().untilAsserted(() ->
+                assertThat(consul.get("/v1/health/service/" + service + "?passing").json().size()).isEqualTo(1));
+        String checkName = unique("node-ttl");
+
+        // As the npm consul client sends it: no ID (the Name becomes the ID), no ServiceID (a node check).
+        ConsulHttp.Response registered = consul.put("/v1/agent/check/register",
+                json(obj("Name", checkName, "TTL", "30s", "Notes", "from a client")));
+        registeredChecks.add(checkName);
+
+        assertThat(registered.status()).as(registered.body()).isEqualTo(200);
+        JsonNode check = check(checkName);
+        assertThat(check.get("Name").stringValue()).isEqualTo(checkName);
+        assertThat(check.get("Status").stringValue()).as("critical until its TTL is passed").isEqualTo("critical");
+        assertThat(check.get("Notes").stringValue()).isEqualTo("from a client");
+        assertThat(check.get("ServiceID").stringValue()).isEmpty();
+        assertThat(check.get("Type").stringValue()).isEqualTo("ttl");
+        eventually().untilAsserted(() -> {
+            assertThat(consul.get("/v1/health/service/" + service + "?passing").json().size())
+                    .as("a critical node check fails every service on the node").isZero();
+            assertThat(checkIds(consul.get("/v1/health/service/" + service).json().get(0).get("Checks")))
+                    .contains(checkName, "serfHealth", "service:" + service);
+        });
+
+        assertThat(consul.put("/v1/agent/check/pass/" + checkName).status()).isEqualTo(200);
+        eventually().untilAsserted(() ->
+                assertThat(consul.get("/v1/health/service/" + service + "?passing").json().size()).isEqualTo(1));
+
+        assertThat(consul.put("/v1/agent/check/deregister/" + checkName).status()).isEqualTo(200);
+        registeredChecks.remove(checkName);
+        assertThat(consul.get("/v1/agent/checks").json().has(checkName)).isFalse();
+        eventually().untilAsserted(() -> assertThat(checkIds(
+                consul.get("/v1/health/service/" + service).json().get(0).get("Checks"))).doesNotContain(checkName));
+        assertRefused(consul.put("/v1/agent/check/deregister/" + checkName), 404,
+                "Unknown check ID \"" + checkName + "\". Ensure that the check ID is passed, not the check name.");
+    }
+
+    @Test
+    void aServiceCheckRegisteredThroughTheAgentBelongsToItsServiceAndGoesWithIt() {
+        String id = unique("svccheck");
+        String name = id + "-svc";
+        register(obj("ID", id, "Name", name, "Tags", List.of("t")));
+        String checkId = id + "-extra";
+
+        ConsulHttp.Response response = consul.put("/v1/agent/check/register", json(obj("ID", checkId,
+                "Name", "extra check", "ServiceID", id, "TTL", "30s", "Status", "warning")));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode check = check(checkId);
+        assertThat(check.get("ServiceID").stringValue()).isEqualTo(id);
+        assertThat(check.get("ServiceName").stringValue()).isEqualTo(name);
+        assertThat(strings(check.get("ServiceTags"))).containsExactly("t");
+        assertThat(check.get("Status").stringValue()).isEqualTo("warning");
+        eventually().untilAsserted(() ->
+                assertThat(checkIds(consul.get("/v1/health/checks/" + name).json())).containsExactly(checkId));
+
+        assertThat(consul.put("/v1/agent/service/deregister/" + id).status()).isEqualTo(200);
+        assertThat(consul.get("/v1/agent/checks").json().has(checkId)).as("removed with its service").isFalse();
+    }
+
+    @Test
+    void checkRegistrationIsRefusedLikeConsulRefusesIt() {
+        String missing = unique("no-such-service");
+        assertRefused(consul.put("/v1/agent/check/register", json(obj("TTL", "30s"))), 400, "Missing check name");
+        assertRefused(consul.put("/v1/agent/check/register", json(obj("Name", "x", "TTL", "30s", "Status", "fine"))),
+                400, "Bad check status");
+        assertRefused(consul.put("/v1/agent/check/register", json(obj("Name", "x", "Interval", "10s"))), 400,
+                "Invalid check");
+        ConsulHttp.Response unknownService = consul.put("/v1/agent/check/register",
+                json(obj("Name", "x", "ServiceID", missing, "TTL", "30s")));
+        assertRefused(unknownService, 404, missing);
+        assertThat(unknownService.body()).startsWith("ServiceID \"").endsWith("\" does not exist");
+        assertThat(consul.get("/v1/agent/checks").json().has("x")).isFalse();
+    }
+
+    @Test
+    void oneLocalServiceReadsBackInAgentServiceShapeAndAnUnknownIdIs404() {
+        String id = unique("one");
+        String name = id + "-svc";
+        register(obj("ID", id, "Name", name, "Tags", List.of("a"), "Address", "127.0.0.1", "Port", 8123,
+                "Meta", Map.of("k", "v")));
+
+        ConsulHttp.Response response = consul.get("/v1/agent/service/" + id);
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode service = response.json();
+        assertThat(service.get("ID").stringValue()).isEqualTo(id);
+        assertThat(service.get("Service").stringValue()).isEqualTo(name);
+        assertThat(strings(service.get("Tags"))).containsExactly("a");
+        assertThat(service.get("Meta").get("k").stringValue()).isEqualTo("v");
+        assertThat(service.get("Port").intValue()).isEqualTo(8123);
+        assertThat(service.get("Address").stringValue()).isEqualTo("127.0.0.1");
+        assertThat(service.get("Weights").get("Passing").intValue()).isEqualTo(1);
+        assertThat(service.get("EnableTagOverride").booleanValue()).isFalse();
+        assertThat(service.get("Datacenter").stringValue()).isEqualTo("dc1");
+        String hash = service.get("ContentHash").stringValue();
+        assertThat(hash).isNotEmpty();
+        assertThat(response.header("X-Consul-ContentHash")).isEqualTo(hash);
+        assertThat(consul.get("/v1/agent/service/" + id).json().get("ContentHash").stringValue())
+                .as("stable while nothing changes").isEqualTo(hash);
+
+        String unknown = unique("nobody");
+        ConsulHttp.Response missing = consul.get("/v1/agent/service/" + unknown);
+        assertRefused(missing, 404, unknown);
+        assertThat(missing.body()).startsWith("unknown service ID: ");
+        assertRefused(consul.put("/v1/agent/service/" + id), 405, "");
+    }
+
+    @Test
+    void aHashBlockingQueryOnOneServiceReturnsWhenItChanges() throws Exception {
+        String id = unique("hash");
+        register(obj("ID", id, "Name", id, "Tags", List.of("v1")));
+        String hash = consul.get("/v1/agent/service/" + id).json().get("ContentHash").stringValue();
+
+        CompletableFuture<ConsulHttp.Response> held = CompletableFuture.supplyAsync(() ->
+                consul.get("/v1/agent/service/" + id + "?hash=" + hash + "&wait=30s", Duration.ofSeconds(40)));
+        register(obj("ID", id, "Name", id, "Tags", List.of("v2")));
+
+        ConsulHttp.Response response = held.get(10, TimeUnit.SECONDS);
+        assertThat(strings(response.json().get("Tags"))).containsExactly("v2");
+        assertThat(response.json().get("ContentHash").stringValue()).isNotEqualTo(hash);
+    }
+
+    @Test
+    void everyAnswerSaysTheDefaultAclPolicyIsAllowWhenAclsAreOff() {
+        for (String path : List.of("/v1/status/leader", "/v1/agent/self", "/v1/catalog/services")) {
+            assertThat(consul.get(path).header("X-Consul-Default-ACL-Policy")).as(path).isEqualTo("allow");
+        }
     }
 
     // ------------------------------------------------------------------ bad input

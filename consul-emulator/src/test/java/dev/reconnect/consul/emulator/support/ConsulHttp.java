@@ -19,13 +19,16 @@ public final class ConsulHttp {
     public static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final URI base;
+    /** Headers sent with every request, e.g. X-Consul-Token for an agent with ACLs on. */
+    private final String[] defaultHeaders;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    public ConsulHttp(URI base) {
+    public ConsulHttp(URI base, String... defaultHeaders) {
         this.base = base;
+        this.defaultHeaders = defaultHeaders.clone();
     }
 
     public URI base() {
@@ -72,6 +75,9 @@ public final class ConsulHttp {
                 .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < defaultHeaders.length; i += 2) {
+            builder.header(defaultHeaders[i], defaultHeaders[i + 1]);
+        }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
