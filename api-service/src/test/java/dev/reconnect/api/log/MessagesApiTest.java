@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.log.LogPage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -30,8 +32,14 @@ class MessagesApiTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @Autowired
     WaitingReads waitingReads;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void publishAssignsGaplessSequenceNumbersAndIsIdempotentByKey() throws Exception {
@@ -128,8 +136,11 @@ class MessagesApiTest {
                 http.sendAsync(HttpRequest.newBuilder(uri(query)).build(), HttpResponse.BodyHandlers.ofString()));
         await().atMost(Duration.ofSeconds(2)).until(() -> waitingReads.held() == 2);
 
+        double rejectedBefore = meters.get("log.reads.waiting.rejected").counter().count();
+        assertThat(meters.get("log.reads.waiting").gauge().value()).isEqualTo(2);
         HttpResponse<String> refused = get(query);
         assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(meters.get("log.reads.waiting.rejected").counter().count()).isEqualTo(rejectedBefore + 1);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(Json.MAPPER.readTree(refused.body()).path("error").asString()).contains("too many waiting reads");
         // A read that need not wait is not held, so it is not refused.
@@ -140,6 +151,25 @@ class MessagesApiTest {
         }
         await().atMost(Duration.ofSeconds(2)).until(() -> waitingReads.held() == 0);
         assertThat(get(query.replace("3s", "10ms")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void probesAreOnTheMainPortAndTheActuatorIsNot() throws Exception {
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/livez")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(managementPort).isNotEqualTo(port);
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/metrics/log.head")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        for (String meter : List.of("log.head", "log.appends", "log.append.batch.size", "log.append.durable",
+                "log.reads.waiting", "log.reads.waiting.rejected")) {
+            assertThat(meters.find(meter).meters()).as(meter).isNotEmpty();
+        }
     }
 
     @Test

@@ -61,6 +61,11 @@ public final class ApiProcess implements AutoCloseable {
 
     /** Starts the process and returns once {@code /readyz} answers 200; the time it took. */
     public Duration start() {
+        return start(List.of());
+    }
+
+    /** As {@link #start()}, with {@code more} settings for this start only. */
+    public Duration start(List<String> more) {
         long begin = System.nanoTime();
         starts++;
         List<String> command = new ArrayList<>();
@@ -73,6 +78,11 @@ public final class ApiProcess implements AutoCloseable {
                 "--spring.cloud.consul.discovery.enabled=false",
                 "--spring.cloud.service-registry.auto-registration.enabled=false"));
         command.addAll(settings);
+        command.addAll(more);
+        String extra = System.getProperty("api.args", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         Path log = logDir.resolve("api-service-" + starts + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

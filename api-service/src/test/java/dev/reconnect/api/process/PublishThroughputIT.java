@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  *
  * Options: {@code -Dapi.benchmark.modes=fsync,write} ({@code as-is}: no durability argument, e.g. for
  * an older jar given with {@code -Dapi.jar=…}), {@code -Dapi.benchmark.publishes=4000} (timed, after
- * 500 not timed), {@code -Dapi.benchmark.publishers=8}, {@code -Dapi.benchmark.args="--a=b --c=d"}.
+ * 500 not timed), {@code -Dapi.benchmark.publishers=8}, and {@link ApiProcess}'s {@code -Dapi.args}.
  */
 @EnabledIfSystemProperty(named = "api.benchmark", matches = "true")
 class PublishThroughputIT {
@@ -43,7 +43,6 @@ class PublishThroughputIT {
         List<String> modes = List.of(System.getProperty("api.benchmark.modes", "fsync,write").split(","));
         int publishes = Integer.getInteger("api.benchmark.publishes", 4000);
         int publishers = Integer.getInteger("api.benchmark.publishers", 8);
-        String extra = System.getProperty("api.benchmark.args", "").trim();
         Path dir = Files.createDirectories(Path.of("target", "api-benchmark")).toAbsolutePath();
 
         List<String> table = new ArrayList<>();
@@ -53,9 +52,6 @@ class PublishThroughputIT {
             List<String> settings = new ArrayList<>();
             if (!mode.equals("as-is")) {
                 settings.add("--log.durability=" + mode);
-            }
-            if (!extra.isEmpty()) {
-                settings.addAll(List.of(extra.split("\\s+")));
             }
             try (ApiProcess api = new ApiProcess(Files.createTempDirectory(dir, "data-"),
                     Files.createTempDirectory(dir, "logs-"), settings)) {
