@@ -89,6 +89,8 @@ public class MessageLog {
                 .description("commit and, with durability fsync, the force to the device, per batch").register(meters);
 
         writer = new Thread(this::writeLoop, "log-writer");
+        // close() drains it; as a daemon it cannot keep a JVM alive whose context was never closed.
+        writer.setDaemon(true);
         writer.start();
     }
 
