@@ -84,7 +84,7 @@ public class LogClient {
                 throw outcomeUnknown("answered " + status + " to a publish with something unreadable", e);
             }
         }
-        if (status == 409 || status == 400) {
+        if (status == 409 || status == 400 || status == 413) {
             throw new LogRejectedException(status == 409, errorText(response.body()));
         }
         if (status == 429) {
