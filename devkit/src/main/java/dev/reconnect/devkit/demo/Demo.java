@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * {@code ./demo.sh}: the whole system on this machine, a client waiting for readiness, a ws-service
@@ -26,8 +28,8 @@ import java.util.Random;
  */
 public final class Demo {
     static final String USAGE = """
-            usage: ./demo.sh [--once] [--scenario NAME] [--clients N]
-                   ./demo.sh --soak DURATION [--clients N] [--seed N]
+            usage: ./demo.sh [--once] [--scenario NAME] [--clients N] [--registry consul|emulator]
+                   ./demo.sh --soak DURATION [--clients N] [--seed N] [--registry consul|emulator]
               --once           run the scenario, print a summary line, stop everything and exit
               --scenario NAME  sigkill (default), sigterm, sigstop, failover, both-killed,
                                registry-restart, api-restart, gateway-restart, ten-restarts
@@ -36,6 +38,10 @@ public final class Demo {
                                SIGSTOP+SIGCONT of ws-service, restarts of the gateway, api-service
                                and the registry; then a summary line as with --once, plus faults=N
               --seed N         the soak's random seed (default: drawn and printed), to repeat a run
+              --registry R     consul: a Consul dev agent (consul agent -dev, from the PATH) on :8500;
+                               emulator: consul-emulator, with ACLs (a fresh token per run).
+                               Default: consul when it is on the PATH, else emulator.
+                               The emulator without ACLs: RECONNECT_REGISTRY_ACL=false ./demo.sh ...
             exit codes: 0 ok, 1 the scenario failed, 2 bad usage, 3 a process could not be started""";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -59,10 +65,24 @@ public final class Demo {
     }
 
     static int run(Options options) {
+        return run(options, program -> RegistryChoice.findOnPath(program, System.getenv("PATH")));
+    }
+
+    /** @param onPath finds a program on the PATH; injected so that tests need no Consul installed */
+    static int run(Options options, Function<String, Optional<Path>> onPath) {
+        RegistryChoice registry;
+        try {
+            registry = RegistryChoice.choose(options.registry(), onPath);
+        } catch (LaunchException e) {
+            System.out.println("demo: FAILED could-not-start " + oneLine(e.getMessage()));
+            System.err.println("demo: " + e.getMessage());
+            return 3;
+        }
+        say(registry.description());
         Path root = LocalSystem.findRoot();
         Path runDir = root.resolve(".demo").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         say("logs go to " + runDir.resolve("logs"));
-        LocalSystem system = new LocalSystem(root, Ports.defaults(), runDir);
+        LocalSystem system = new LocalSystem(root, Ports.defaults(), runDir, registry.runner());
         try (ScenarioRun run = new ScenarioRun(system, options.clients(), Demo::say)) {
             run.start(ScenarioRun.TWO_INSTANCE_SCENARIOS.contains(options.scenario()) ? 2 : 1);
             if (options.soak() != null) {
@@ -86,6 +106,11 @@ public final class Demo {
             say("  the log:    curl '" + system.gateway().resolve(Paths.MESSAGES + "?after=0&limit=5") + "'");
             say("  processes:  " + String.join(", ", system.running().stream().map(Object::toString).toList()));
             say("  logs:       " + system.logDir());
+            // The one place the token is shown: interactive mode only (--once and --soak output is often kept
+            // by CI), so that a user can look into the registry by hand. It dies with this run.
+            system.aclToken().ifPresent(token -> say("  registry:   curl -H 'X-Consul-Token: " + token + "' "
+                    + system.registry().resolve("/v1/agent/services") + "   (this run's ACL token; without it"
+                    + " Consul-style default deny answers 403, or an empty list)"));
             say("try kill -9 (or kill) on the ws-service pid: the demo starts it again and the client comes back;"
                     + " Ctrl-C stops everything");
             superviseWs(run);
@@ -136,8 +161,11 @@ public final class Demo {
         System.out.println(LocalTime.now().format(TIME) + " " + line);
     }
 
-    /** @param soak how long to soak, or null for a single scenario */
-    record Options(boolean once, String scenario, int clients, boolean help, Duration soak, long seed) {
+    /**
+     * @param soak how long to soak, or null for a single scenario
+     * @param registry {@code consul}, {@code emulator}, or null: consul when on the PATH, else the emulator
+     */
+    record Options(boolean once, String scenario, int clients, boolean help, Duration soak, long seed, String registry) {
         static Options parse(String[] args) {
             boolean once = false;
             boolean help = false;
@@ -146,6 +174,7 @@ public final class Demo {
             int clients = 1;
             Duration soak = null;
             Long seed = null;
+            String registry = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--once" -> once = true;
@@ -166,6 +195,12 @@ public final class Demo {
                             seed = Long.parseLong(text);
                         } catch (NumberFormatException e) {
                             throw new IllegalArgumentException("--seed takes a whole number, not \"" + text + "\"");
+                        }
+                    }
+                    case "--registry" -> {
+                        registry = value(args, ++i, "--registry");
+                        if (!registry.equals(RegistryChoice.CONSUL) && !registry.equals(RegistryChoice.EMULATOR)) {
+                            throw new IllegalArgumentException("--registry takes consul or emulator, not \"" + registry + "\"");
                         }
                     }
                     case "--clients" -> {
@@ -193,7 +228,7 @@ public final class Demo {
                 throw new IllegalArgumentException("--seed only applies to --soak");
             }
             long drawn = seed != null ? seed : new Random().nextInt(1_000_000);
-            return new Options(once || soak != null, scenario, clients, help, soak, drawn);
+            return new Options(once || soak != null, scenario, clients, help, soak, drawn, registry);
         }
 
         private static String value(String[] args, int index, String option) {

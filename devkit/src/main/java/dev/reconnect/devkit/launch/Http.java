@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Small blocking HTTP helpers for orchestration; never throws for a refused connection. */
@@ -19,9 +20,15 @@ public final class Http {
 
     /** The answer, or empty when nothing answered within {@code timeout}. */
     public static Optional<Answer> get(URI uri, Duration timeout) {
+        return get(uri, timeout, Map.of());
+    }
+
+    /** As above, with these request headers. */
+    public static Optional<Answer> get(URI uri, Duration timeout, Map<String, String> headers) {
         try {
-            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            headers.forEach(request::header);
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return Optional.of(new Answer(response.statusCode(), response.body()));
         } catch (IOException e) {
             return Optional.empty();

@@ -9,12 +9,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * The whole system on this machine: consul-emulator, api-service, ws-service instances, the gateway
  * and client CLIs, each a real process started from the built jars. Knows each module's jar, port
  * and settings, so that the demo and every scenario start things the same way.
+ *
+ * <p>When the registry enforces ACLs, the system draws one token for its whole run: the registry is
+ * started with it (also when a scenario restarts the registry) and every service gets it as
+ * {@code CONSUL_TOKEN}. The token never goes into a log or a message; {@link #aclToken()} hands it to
+ * code that must talk to the registry itself.
  */
 public final class LocalSystem implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -24,6 +32,9 @@ public final class LocalSystem implements AutoCloseable {
     private final ProcessLauncher launcher;
     private final Path dataDir;
     private final RegistryRunner registryRunner;
+    private final Optional<String> aclToken;
+    /** Every registry this system started, so that close() stops each (a container outlives the JVM's children). */
+    private final List<RegistryRunner.Running> registries = new CopyOnWriteArrayList<>();
 
     public LocalSystem(Path root, Ports ports, Path runDir) {
         this(root, ports, runDir, RegistryRunner.emulator());
@@ -35,6 +46,15 @@ public final class LocalSystem implements AutoCloseable {
         this.registryRunner = registryRunner;
         this.launcher = new ProcessLauncher(runDir.resolve("logs"));
         this.dataDir = runDir.resolve("data");
+        this.aclToken = registryRunner.enforcesAcl() ? Optional.of(newAclToken()) : Optional.empty();
+    }
+
+    /**
+     * A fresh secret in the form of Consul's secret IDs (a random UUID). {@link UUID#randomUUID()} draws
+     * its 122 random bits from a {@link java.security.SecureRandom}, as Consul's own token generation does.
+     */
+    static String newAclToken() {
+        return UUID.randomUUID().toString();
     }
 
     /** The repository root: {@code -Dreconnect.root}, or the first folder upwards with devkit/ and pom.xml. */
@@ -72,7 +92,26 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Starts the registry (consul-emulator unless told otherwise) and returns once it answers. */
     public RegistryRunner.Running startRegistry() {
-        return registryRunner.start(this, ports.registry());
+        RegistryRunner.Running running = registryRunner.start(this, ports.registry());
+        registries.add(running);
+        return running;
+    }
+
+    /**
+     * The token this run's registry requires, empty when ACLs are off. Secret: never log it; the demo
+     * shows it once so that a user can query the emulator by hand.
+     */
+    public Optional<String> aclToken() {
+        return aclToken;
+    }
+
+    /**
+     * GET {@code path} on the registry as the services see it: with the run's token when ACLs are on
+     * (an anonymous list read would come back empty); empty when the registry did not answer.
+     */
+    public Optional<Http.Answer> readRegistry(String path) {
+        return Http.get(registry().resolve(path), Duration.ofSeconds(2),
+                aclToken.map(token -> Map.of("X-Consul-Token", token)).orElse(Map.of()));
     }
 
     public RegistryRunner registryRunner() {
@@ -80,10 +119,24 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     ManagedProcess startEmulatorProcess(int port) {
-        return launcher.startJar("consul-emulator", jar("consul-emulator", "consul-emulator.jar"), port,
-                List.of("--port", Integer.toString(port), "--reaper-interval", "1s",
-                        "--min-deregister-after", "10s"),
-                Map.of());
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--reaper-interval", "1s",
+                "--min-deregister-after", "10s"));
+        aclToken.ifPresent(token -> args.addAll(List.of("--acl-token", token)));
+        return launcher.startJar("consul-emulator", jar("consul-emulator", "consul-emulator.jar"), port, args, Map.of());
+    }
+
+    /** {@code consul agent -dev} with every port of {@code consulPorts}; each must be free first. */
+    ManagedProcess startConsulAgentProcess(Path consulBinary, ConsulPorts consulPorts) {
+        consulPorts.byName().forEach((name, port) -> ProcessLauncher.requireFreePort("consul (" + name + ")", port));
+        List<String> command = new ArrayList<>();
+        command.add(consulBinary.toString());
+        command.addAll(consulPorts.devAgentArgs());
+        return launcher.start("consul", command, Map.of(), null);
+    }
+
+    /** Waits for the registry's leader endpoint, which answers without a token even with ACLs on. */
+    void awaitLeader(ManagedProcess registryProcess) {
+        awaitOk(registryProcess, registry().resolve("/v1/status/leader"));
     }
 
     public ManagedProcess startApi() {
@@ -155,9 +208,29 @@ public final class LocalSystem implements AutoCloseable {
         return launcher.running();
     }
 
+    /** Stops every process, then every registry it started (a container is not a child process). */
     @Override
     public void close() {
-        launcher.close();
+        try {
+            launcher.close();
+        } finally {
+            RuntimeException failure = null;
+            for (RegistryRunner.Running registry : registries) {
+                try {
+                    registry.close();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            registries.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 
     private List<String> springArgs() {
@@ -165,13 +238,16 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     /**
-     * Every service finds the registry the same way and gets its own management port; {@code pairs}
-     * add the service's own settings.
+     * Every service finds the registry the same way, with the run's ACL token when the registry
+     * enforces ACLs, and gets its own management port; {@code pairs} add the service's own settings.
      */
-    private Map<String, String> serviceEnv(int port, String... pairs) {
+    Map<String, String> serviceEnv(int port, String... pairs) {
         Map<String, String> env = new HashMap<>(Map.of("CONSUL_HOST", "127.0.0.1",
                 "CONSUL_PORT", Integer.toString(ports.registry()), "SERVICE_HOST", "127.0.0.1",
                 "MANAGEMENT_PORT", Integer.toString(ports.management(port))));
+        // The services read it as spring.cloud.consul.token: ${CONSUL_TOKEN:}. Environment, not a command-line
+        // argument, so that it does not show in ps; the services never log it.
+        aclToken.ifPresent(token -> env.put("CONSUL_TOKEN", token));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }

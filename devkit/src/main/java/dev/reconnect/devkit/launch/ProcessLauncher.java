@@ -136,7 +136,8 @@ public final class ProcessLauncher implements AutoCloseable {
         }
     }
 
-    static void requireFreePort(String name, int port) {
+    /** Fails with a message naming {@code name} and {@code port} when something already listens there. */
+    public static void requireFreePort(String name, int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
         } catch (IOException e) {

@@ -612,11 +612,19 @@ public final class ScenarioRun implements AutoCloseable {
         narrator.accept(line);
     }
 
+    /**
+     * Stops everything this run started: the processes and the registry, also a registry that is not
+     * a process of ours (a Consul container would otherwise keep its ports until the JVM exits and
+     * collide with the next case on the same host).
+     */
     @Override
     public void close() {
-        if (observer != null) {
-            observer.close();
+        try {
+            if (observer != null) {
+                observer.close();
+            }
+        } finally {
+            system.close();
         }
-        system.close();
     }
 }

@@ -149,8 +149,7 @@ abstract class ContinuityScenarios {
         System.out.println("[continuity] registry restart: services passing again after " + summary.outageMillis() + " ms");
         assertThat(summary.outageMillis()).as("from the registry answering again to readiness ready\n" + story)
                 .isLessThan(5_000);
-        String services = Http.get(system.registry().resolve("/v1/agent/services"), Duration.ofSeconds(2))
-                .orElseThrow().body();
+        String services = system.readRegistry("/v1/agent/services").orElseThrow().body();
         assertThat(services).contains("ws-service-").contains("api-service-").contains("gateway-");
         assertNothingLostOrDoubled(summary, story);
     }

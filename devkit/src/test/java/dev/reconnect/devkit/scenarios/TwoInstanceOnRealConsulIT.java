@@ -2,9 +2,12 @@ package dev.reconnect.devkit.scenarios;
 
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
+/** The same scenarios on real Consul; skipped (with the reason) without Docker or host networking ({@link HostNetworking}). */
 @Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(HostNetworking.class)
 class TwoInstanceOnRealConsulIT extends TwoInstanceScenarios {
     @Override
     RegistryRunner registry() {
