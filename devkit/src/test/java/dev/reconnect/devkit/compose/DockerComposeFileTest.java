@@ -24,6 +24,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import dev.reconnect.protocol.Json;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,11 +57,18 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </ul>
  * The client has no application.yml: only the JVM's variables. The consul service (an upstream image) is not
  * checked for environment variables.
+ *
+ * <p>Operations (see {@link #checkConsulAcl}, {@link #checkServiceTokens}, {@link #checkPrometheus},
+ * {@link #checkGrafana}): Consul runs with ACLs and default deny, each service presents a token of its own whose
+ * policy (ops/consul/policies) grants write on its own name only; Prometheus scrapes every service's management
+ * port on the project network; the provisioned Grafana dashboard queries only series that the scraped modules'
+ * code registers. Compose may interpolate only the variables listed in .env.example, with the same defaults.
  */
 class DockerComposeFileTest {
 
     /** Services that must exist in docker-compose.yml. */
-    static final List<String> REQUIRED_SERVICES = List.of("consul", "gateway", "ws-service", "api-service", "client");
+    static final List<String> REQUIRED_SERVICES = List.of("consul", "consul-acl", "gateway", "ws-service", "api-service",
+            "client", "prometheus", "grafana");
 
     /**
      * Modules that run as a compose service of the same name, built from {@code <module>/Dockerfile}.
@@ -80,11 +88,42 @@ class DockerComposeFileTest {
     /**
      * Tools a healthcheck may call, by runtime base image. eclipse-temurin: the Ubuntu-based images install curl
      * and wget (adoptium/containers Dockerfiles), not the -alpine or -ubi variants, which is why those are
-     * excluded. hashicorp/consul: Alpine-based, busybox wget, plus the consul binary.
+     * excluded. hashicorp/consul: Alpine-based, busybox wget, plus the consul binary. prom/prometheus: built on
+     * quay.io/prometheus/busybox, so busybox wget and promtool, no curl. grafana/grafana: Alpine-based, busybox
+     * wget (curl is not installed).
      */
     static final Map<String, Set<String>> HEALTHCHECK_TOOLS = Map.of(
             "eclipse-temurin", Set.of("curl", "wget", "java"),
-            "hashicorp/consul", Set.of("wget", "consul"));
+            "hashicorp/consul", Set.of("wget", "consul"),
+            "prom/prometheus", Set.of("wget", "promtool"),
+            "grafana/grafana", Set.of("wget"));
+
+    /** Published on the host's loopback interface only (127.0.0.1:port:port): service -> port. */
+    static final Map<String, Integer> LOOPBACK_ONLY = Map.of("consul", 8500, "prometheus", 9090, "grafana", 3000);
+
+    /** The one-shot job that creates the Consul ACL policies and tokens, and its script. */
+    static final String ACL_JOB = "consul-acl";
+    static final String ACL_SCRIPT = "ops/consul/bootstrap-acl.sh";
+    /** One policy per token: ops/consul/policies/NAME.hcl, created by {@code apply NAME "$VARIABLE"} in the script. */
+    static final String POLICY_DIR = "ops/consul/policies";
+    /** The variable a service reads its Consul ACL token from (spring.cloud.consul.token: ${CONSUL_TOKEN:}). */
+    static final String CONSUL_TOKEN_VARIABLE = "CONSUL_TOKEN";
+
+    static final String PROMETHEUS_CONFIG = "ops/prometheus/prometheus.yml";
+    static final String PROMETHEUS_PATH = "/actuator/prometheus";
+    static final String GRAFANA_DATASOURCES = "ops/grafana/provisioning/datasources";
+    static final String GRAFANA_DASHBOARDS = "ops/grafana/dashboards";
+    /** Series Prometheus writes itself, per target: the only ones a dashboard may query that no code registers. */
+    static final Set<String> PROMETHEUS_OWN_SERIES = Set.of("up");
+    /** What the dashboard must show (readiness, passing instances, sessions, backend ends, publish rate, log head). */
+    static final List<String> DASHBOARD_SERIES = List.of("gateway_readiness_ready",
+            "gateway_readiness_passing_instances", "ws_sessions", "gateway_websocket_backend_ends_total",
+            "log_appends_seconds_count", "log_head");
+
+    static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** Compose interpolation: ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?err}, and $NAME. */
+    static final Pattern COMPOSE_VARIABLE = Pattern.compile(
+            "\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*))");
 
     /** The readiness probe on every Spring service's main port (Consul's check and the healthchecks use it). */
     static final String READINESS_PATH = "/readyz";
@@ -172,6 +211,31 @@ class DockerComposeFileTest {
     @Test
     void dockerfilesBuildTheModuleAndRunItAsNonRoot() {
         assertNoProblems("Dockerfiles", checkDockerfiles(project));
+    }
+
+    @Test
+    void consulRunsWithAclsAndDefaultDeny() {
+        assertNoProblems("Consul ACLs", checkConsulAcl(project));
+    }
+
+    @Test
+    void consulPrometheusAndGrafanaArePublishedOnLoopbackOnly() {
+        assertNoProblems("loopback-only ports", checkLoopbackPorts(project));
+    }
+
+    @Test
+    void everyServiceHasItsOwnLeastPrivilegeConsulToken() {
+        assertNoProblems("Consul tokens and policies", checkServiceTokens(project));
+    }
+
+    @Test
+    void prometheusScrapesEveryServicesManagementPort() {
+        assertNoProblems("Prometheus", checkPrometheus(project));
+    }
+
+    @Test
+    void grafanaDashboardQueriesOnlySeriesTheCodeRegisters() {
+        assertNoProblems("Grafana", checkGrafana(project));
     }
 
     @Test
@@ -308,7 +372,111 @@ class DockerComposeFileTest {
                                 .replace("extracted/application/ ./", "extracted/dependencies/ ./")
                                 .replace("extracted/TMP/ ./", "extracted/application/ ./"))),
                 mistake(".dockerignore lets target/ in", "checkDockerignore",
-                        p -> p.dockerignore = p.dockerignore.replace("**/target", "")));
+                        p -> p.dockerignore = p.dockerignore.replace("**/target", "")),
+                // Operations: Consul ACLs
+                mistake("ACLs default to allow", "checkConsulAcl",
+                        p -> p.editConsulConfig(c -> map(c.get("acl")).put("default_policy", "allow"))),
+                mistake("ACLs disabled", "checkConsulAcl",
+                        p -> p.editConsulConfig(c -> map(c.get("acl")).put("enabled", false))),
+                mistake("no ACL configuration", "checkConsulAcl",
+                        p -> p.env("consul").remove("CONSUL_LOCAL_CONFIG")),
+                mistake("consul-acl works with another management token than Consul's", "checkConsulAcl",
+                        p -> p.env("consul-acl").put("CONSUL_HTTP_TOKEN", "11111111-1111-4111-8111-111111111111")),
+                mistake("agent token not the one consul-acl creates", "checkConsulAcl",
+                        p -> p.editConsulConfig(c -> map(map(c.get("acl")).get("tokens")).put("agent",
+                                "11111111-1111-4111-8111-111111111111"))),
+                mistake("Consul back to an in-memory dev agent", "checkConsulAcl",
+                        p -> p.service("consul").put("command", List.of("agent", "-dev", "-client=0.0.0.0"))),
+                mistake("Consul state not on a named volume", "checkConsulAcl", p -> p.service("consul").remove("volumes")),
+                mistake("Consul API on every interface", "checkLoopbackPorts",
+                        p -> p.service("consul").put("ports", List.of("8500:8500"))),
+                mistake("Prometheus on every interface", "checkLoopbackPorts",
+                        p -> p.service("prometheus").put("ports", List.of("0.0.0.0:9090:9090"))),
+                mistake("Grafana not published", "checkLoopbackPorts", p -> p.service("grafana").remove("ports")),
+                mistake("gateway without a Consul token", "checkServiceTokens",
+                        p -> p.env("gateway").remove(CONSUL_TOKEN_VARIABLE)),
+                mistake("two services share a token", "checkServiceTokens",
+                        p -> p.env("ws-service").put(CONSUL_TOKEN_VARIABLE, p.env("api-service").get(CONSUL_TOKEN_VARIABLE))),
+                mistake("a service given the management token", "checkServiceTokens",
+                        p -> p.env("api-service").put(CONSUL_TOKEN_VARIABLE, p.env("consul-acl").get("CONSUL_HTTP_TOKEN"))),
+                mistake("a token the job never creates", "checkServiceTokens",
+                        p -> p.env("gateway").put(CONSUL_TOKEN_VARIABLE, "11111111-1111-4111-8111-111111111111")),
+                mistake("the job no longer creates ws-service's token", "checkServiceTokens",
+                        p -> p.aclScript = p.aclScript.replaceAll("(?m)^apply ws-service .*$", "")),
+                mistake("gateway's policy cannot read ws-service", "checkServiceTokens",
+                        p -> p.policies.put("gateway", p.policies.get("gateway").replace("\"ws-service\"", "\"nothing\""))),
+                mistake("ws-service's policy cannot read api-service (its log)", "checkServiceTokens",
+                        p -> p.policies.put("ws-service", p.policies.get("ws-service").replace("service \"api-service\"",
+                                "service \"other\""))),
+                mistake("policy without node read for a service that reads health", "checkServiceTokens",
+                        p -> p.policies.put("gateway", p.policies.get("gateway").replace("node_prefix", "# node_prefix"))),
+                mistake("api-service may write every service", "checkServiceTokens",
+                        p -> p.policies.put("api-service", p.policies.get("api-service")
+                                + "service_prefix \"\" {\n  policy = \"write\"\n}\n")),
+                mistake("a service policy with key-value write", "checkServiceTokens",
+                        p -> p.policies.put("ws-service", p.policies.get("ws-service")
+                                + "key_prefix \"\" { policy = \"write\" }\n")),
+                mistake("gateway's policy missing", "checkServiceTokens", p -> p.policies.remove("gateway")),
+                mistake("application does not read CONSUL_TOKEN", "checkServiceTokens",
+                        p -> p.appConfigs.get("api-service").placeholders().remove(CONSUL_TOKEN_VARIABLE)),
+                mistake("gateway does not wait for the ACL job", "checkStartupOrder",
+                        p -> p.dependsOn("gateway").remove(ACL_JOB)),
+                mistake("ws-service waits only for the ACL job to start", "checkStartupOrder",
+                        p -> p.dependsOn("ws-service").put(ACL_JOB, Map.of("condition", "service_started"))),
+                mistake("ACL job does not wait for a healthy consul", "checkStartupOrder",
+                        p -> p.dependsOn(ACL_JOB).put("consul", Map.of("condition", "service_started"))),
+                mistake("ACL job restarted after it succeeded", "checkRestartPolicies",
+                        p -> p.service(ACL_JOB).put("restart", "unless-stopped")),
+                mistake("compose variable not listed in .env.example", "checkEnvironment",
+                        p -> p.env("grafana").put("GF_SERVER_DOMAIN", "${GRAFANA_DOMAIN:-localhost}")),
+                mistake("compose default differs from .env.example", "checkEnvironment",
+                        p -> p.env("gateway").put(CONSUL_TOKEN_VARIABLE, "${CONSUL_GATEWAY_TOKEN:-11111111-1111-4111-8111-111111111111}")),
+                mistake("compose variable without a default", "checkEnvironment",
+                        p -> p.env("gateway").put(CONSUL_TOKEN_VARIABLE, "${CONSUL_GATEWAY_TOKEN}")),
+                // Operations: Prometheus and Grafana
+                mistake("prometheus image latest", "checkImagePins",
+                        p -> p.service("prometheus").put("image", "prom/prometheus:latest")),
+                mistake("grafana image with a floating major tag", "checkImagePins",
+                        p -> p.service("grafana").put("image", "grafana/grafana:13")),
+                mistake("prometheus healthcheck with curl, which its image lacks", "checkHealthchecks",
+                        p -> p.healthcheck("prometheus").put("test",
+                                List.of("CMD", "curl", "-fsS", "http://127.0.0.1:9090/-/ready"))),
+                mistake("ws-service scraped on its public port", "checkPrometheus",
+                        p -> p.scrapeJob("ws-service").put("dns_sd_configs",
+                                List.of(Map.of("names", List.of("ws-service"), "type", "A", "port", 8082)))),
+                mistake("gateway not scraped", "checkPrometheus",
+                        p -> list(p.prometheus.get("scrape_configs")).remove(p.scrapeJob("gateway"))),
+                mistake("api-service scraped on another host", "checkPrometheus",
+                        p -> p.scrapeJob("api-service").put("static_configs",
+                                List.of(Map.of("targets", List.of("gateway:9081"))))),
+                mistake("scraped on the metrics endpoint", "checkPrometheus",
+                        p -> p.scrapeJob("gateway").put("metrics_path", "/actuator/metrics")),
+                mistake("scaled ws-service scraped as one static target", "checkPrometheus",
+                        p -> {
+                            p.scrapeJob("ws-service").remove("dns_sd_configs");
+                            p.scrapeJob("ws-service").put("static_configs", List.of(Map.of("targets", List.of("ws-service:9082"))));
+                        }),
+                mistake("prometheus endpoint not exposed", "checkPrometheus",
+                        p -> p.appConfigs.get("ws-service").flat().put("management.endpoints.web.exposure.include",
+                                "health,info,metrics")),
+                mistake("prometheus config not mounted", "checkPrometheus", p -> p.service("prometheus").remove("volumes")),
+                mistake("dashboard queries a meter no code registers", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("\"ws_sessions\"", "\"ws_reconnects_total\""))),
+                mistake("dashboard queries a counter without _total", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("gateway_websocket_backend_ends_total", "gateway_websocket_backend_ends"))),
+                mistake("dashboard queries a gauge as a counter", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("sum(ws_sessions)", "sum(rate(ws_sessions_total[1m]))"))),
+                mistake("dashboard queries a timer without its unit", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("log_appends_seconds_count", "log_appends_count"))),
+                mistake("dashboard not valid JSON", "checkGrafana", p -> p.editDashboard(t -> t.replaceFirst("}\\s*$", ""))),
+                mistake("no dashboard", "checkGrafana", p -> p.dashboards.clear()),
+                mistake("dashboard on another datasource", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("\"uid\": \"prometheus\"", "\"uid\": \"elsewhere\""))),
+                mistake("dashboard without the log head", "checkGrafana",
+                        p -> p.editDashboard(t -> t.replace("log_head", "log_reads_waiting"))),
+                mistake("datasource not the compose Prometheus", "checkGrafana",
+                        p -> p.editDatasource(d -> d.put("url", "http://localhost:9090"))),
+                mistake("dashboards not mounted", "checkGrafana", p -> p.service("grafana").remove("volumes")));
     }
 
     @ParameterizedTest(name = "{0} -> {1} fails")
@@ -339,7 +507,12 @@ class DockerComposeFileTest {
             Map.entry("checkDataVolume", DockerComposeFileTest::checkDataVolume),
             Map.entry("checkRestartPolicies", DockerComposeFileTest::checkRestartPolicies),
             Map.entry("checkDockerfiles", DockerComposeFileTest::checkDockerfiles),
-            Map.entry("checkDockerignore", DockerComposeFileTest::checkDockerignore));
+            Map.entry("checkDockerignore", DockerComposeFileTest::checkDockerignore),
+            Map.entry("checkConsulAcl", DockerComposeFileTest::checkConsulAcl),
+            Map.entry("checkLoopbackPorts", DockerComposeFileTest::checkLoopbackPorts),
+            Map.entry("checkServiceTokens", DockerComposeFileTest::checkServiceTokens),
+            Map.entry("checkPrometheus", DockerComposeFileTest::checkPrometheus),
+            Map.entry("checkGrafana", DockerComposeFileTest::checkGrafana));
 
     // ------------------------------------------------------------------------------------------------------------
     // Checks
@@ -463,7 +636,8 @@ class DockerComposeFileTest {
     static List<String> checkHealthchecks(Project p) {
         List<String> problems = new ArrayList<>();
         p.services().forEach((name, service) -> {
-            if (name.equals("client")) {
+            // The client has no port; a one-shot job exits, so it is never "healthy" (others wait for its completion).
+            if (name.equals("client") || oneShotJobs(p).contains(name)) {
                 return;
             }
             Map<String, Object> healthcheck = map(service.get("healthcheck"));
@@ -655,13 +829,24 @@ class DockerComposeFileTest {
 
     static List<String> checkEnvironment(Project p) {
         List<String> problems = new ArrayList<>();
-        // Compose interpolates $NAME and ${NAME} from the host's environment when it reads the file; every $ meant
-        // for Spring must be written $$.
+        // Compose interpolates $NAME and ${NAME} from the host's environment (and .env) when it reads the file; every
+        // $ meant for Spring must be written $$. The only variables meant for compose are the ones .env.example
+        // documents, each with that file's value as its default, so that "docker compose up" without a .env runs
+        // exactly what .env.example describes.
         p.services().forEach((name, service) -> walkStrings(service, value -> {
             String unescaped = compose$(value);
-            if (unescaped != null) {
+            if (unescaped == null) {
+                return;
+            }
+            Matcher m = COMPOSE_VARIABLE.matcher("$" + unescaped);
+            String variable = m.lookingAt() ? (m.group(1) != null ? m.group(1) : m.group(4)) : null;
+            if (variable == null || !p.envExample.containsKey(variable)) {
                 problems.add("service " + name + ": '" + value + "' would be interpolated by compose from the host"
-                        + " environment ($" + unescaped + "); write $$ so that the container sees a literal $");
+                        + " environment ($" + unescaped + "); write $$ so that the container sees a literal $, or"
+                        + " document the variable in .env.example");
+            } else if (!":-".equals(m.group(2)) || !p.envExample.get(variable).equals(m.group(3))) {
+                problems.add("service " + name + ": '" + value + "' must be ${" + variable + ":-"
+                        + p.envExample.get(variable) + "} (the default .env.example documents)");
             }
         }));
         for (String module : RUNNABLE_MODULES) {
@@ -752,6 +937,12 @@ class DockerComposeFileTest {
         expectDependency(deps, "gateway", "consul", "service_healthy", problems);
         expectDependency(deps, "client", "gateway", "service_started", problems);
         expectDependency(deps, "ws-service", "api-service", "service_healthy", problems);
+        // Every service with a Consul token waits until the job has created it: with default deny, a service that
+        // registers before its token exists is refused, and Spring Cloud Consul swallows the 403.
+        expectDependency(deps, ACL_JOB, "consul", "service_healthy", problems);
+        for (String service : consulClients(p)) {
+            expectDependency(deps, service, ACL_JOB, "service_completed_successfully", problems);
+        }
         for (String waiter : List.of("gateway", "client")) {
             if (closure(deps, waiter).contains("ws-service")) {
                 problems.add(waiter + " must not wait for ws-service (directly or through another service): the client"
@@ -837,8 +1028,17 @@ class DockerComposeFileTest {
     static List<String> checkRestartPolicies(Project p) {
         List<String> problems = new ArrayList<>();
         Set<String> allowed = Set.of("always", "unless-stopped", "on-failure");
+        Set<String> jobs = oneShotJobs(p);
         p.services().forEach((name, service) -> {
             String restart = str(service.get("restart"));
+            if (jobs.contains(name)) {
+                // "always" or "unless-stopped" would start the job again each time it exits 0, forever.
+                if (!restart.isEmpty() && !restart.equals("no")) {
+                    problems.add("service " + name + " is a one-shot job (others wait for it to complete): restart"
+                            + " must be \"no\", is '" + restart + "'");
+                }
+                return;
+            }
             if (!allowed.contains(restart.replaceAll(":\\d+$", ""))) {
                 problems.add("service " + name + " needs a restart policy (" + allowed + "), has '" + restart + "'");
             }
@@ -933,6 +1133,477 @@ class DockerComposeFileTest {
         return problems;
     }
 
+    // ------------------------------------------------------------------------------------------------------------
+    // Operations: Consul ACLs, per-service tokens, Prometheus, Grafana
+
+    /**
+     * Consul enforces ACLs with default deny (so a request without a valid token can read and write nothing), the
+     * management and agent tokens in its configuration are the ones the ACL job works with and creates, and its ACL
+     * state survives a restart (a -dev agent keeps it in memory: every service would be locked out after one).
+     */
+    static List<String> checkConsulAcl(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> consul = p.services().get("consul");
+        Map<String, Object> job = p.services().get(ACL_JOB);
+        if (consul == null || job == null) {
+            return List.of("services consul and " + ACL_JOB + " are both needed, have " + p.services().keySet());
+        }
+        Map<String, Object> config = p.consulConfig();
+        if (config == null) {
+            return List.of("consul: CONSUL_LOCAL_CONFIG must hold Consul's ACL configuration as JSON, is "
+                    + environment(consul).get("CONSUL_LOCAL_CONFIG"));
+        }
+        Map<String, Object> acl = map(config.get("acl"));
+        if (!Boolean.TRUE.equals(acl.get("enabled"))) {
+            problems.add("consul: acl.enabled must be true, is " + acl.get("enabled"));
+        }
+        if (!"deny".equals(acl.get("default_policy"))) {
+            problems.add("consul: acl.default_policy must be deny (anything no token grants is refused), is "
+                    + acl.get("default_policy"));
+        }
+        Map<String, Object> tokens = map(acl.get("tokens"));
+        Map<String, String> jobEnv = environment(job);
+        expectSameToken("acl.tokens.initial_management", str(tokens.get("initial_management")),
+                ACL_JOB + "'s CONSUL_HTTP_TOKEN", p.resolve(jobEnv.get("CONSUL_HTTP_TOKEN")), problems);
+        expectSameToken("acl.tokens.agent", str(tokens.get("agent")),
+                ACL_JOB + "'s CONSUL_AGENT_TOKEN", p.resolve(jobEnv.get("CONSUL_AGENT_TOKEN")), problems);
+        List<String> command = list(consul.get("command")).stream().map(DockerComposeFileTest::str).toList();
+        if (command.contains("-dev")) {
+            problems.add("consul: not a -dev agent (it keeps ACL policies and tokens in memory; after a restart every"
+                    + " service is locked out), runs " + command);
+        }
+        boolean dataOnVolume = list(consul.get("volumes")).stream().map(DockerComposeFileTest::str)
+                .anyMatch(v -> v.endsWith(":/consul/data")
+                        && map(p.compose.get("volumes")).containsKey(v.substring(0, v.indexOf(':'))));
+        if (!dataOnVolume) {
+            problems.add("consul: /consul/data (ACL state, registrations) must be on a named volume, mounts "
+                    + consul.get("volumes"));
+        }
+        if (!str(job.get("image")).equals(str(consul.get("image")))) {
+            problems.add(ACL_JOB + " must run the consul image (its CLI), runs " + job.get("image"));
+        }
+        String runs = String.join(" ", list(job.get("entrypoint")).stream().map(DockerComposeFileTest::str).toList())
+                + " " + String.join(" ", list(job.get("command")).stream().map(DockerComposeFileTest::str).toList());
+        String script = ACL_SCRIPT.substring(ACL_SCRIPT.lastIndexOf('/') + 1);
+        if (p.aclScript == null || !runs.contains(script)) {
+            problems.add(ACL_JOB + " must run " + ACL_SCRIPT + " (exists: " + (p.aclScript != null) + "), runs " + runs);
+        }
+        return problems;
+    }
+
+    static void expectSameToken(String what, String value, String otherWhat, String other, List<String> problems) {
+        String resolved = value;
+        if (!UUID.matcher(resolved).matches()) {
+            problems.add("consul: " + what + " must be a UUID, is '" + value + "'");
+        } else if (!resolved.equals(other)) {
+            problems.add("consul: " + what + " (" + resolved + ") must be " + otherWhat + " (" + other + ")");
+        }
+    }
+
+    /** Consul's API and the dashboards are for this machine only: published on 127.0.0.1, never on every interface. */
+    static List<String> checkLoopbackPorts(Project p) {
+        List<String> problems = new ArrayList<>();
+        LOOPBACK_ONLY.forEach((name, port) -> {
+            Map<String, Object> service = p.services().get(name);
+            if (service == null) {
+                problems.add("service " + name + " is missing");
+                return;
+            }
+            List<?> ports = list(service.get("ports"));
+            if (ports.isEmpty()) {
+                problems.add("service " + name + " must publish 127.0.0.1:" + port + ":" + port);
+            }
+            for (Object entry : ports) {
+                String hostIp = entry instanceof Map<?, ?> m ? str(m.get("host_ip"))
+                        : str(entry).split(":").length == 3 ? str(entry).split(":")[0] : "";
+                int[] mapping = parsePort(entry);
+                if (!hostIp.equals("127.0.0.1") || mapping == null || mapping[0] != port || mapping[1] != port) {
+                    problems.add("service " + name + " must publish only 127.0.0.1:" + port + ":" + port + ", has '"
+                            + entry + "' (without 127.0.0.1 it listens on every interface of the host)");
+                }
+            }
+        });
+        return problems;
+    }
+
+    /**
+     * Each service that talks to Consul presents a token of its own (CONSUL_TOKEN, read by its application.yml),
+     * created by the ACL job with a policy in ops/consul/policies/SERVICE.hcl that grants exactly: write on its own
+     * name, read on the services it looks up ({@link #LOOKUP_PROPERTIES}), and node read when it reads any (health
+     * answers are filtered by node:read). Nothing else: no prefix-wide write, no key-value, no operator.
+     */
+    static List<String> checkServiceTokens(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> job = p.services().get(ACL_JOB);
+        if (job == null || p.aclScript == null) {
+            return List.of("service " + ACL_JOB + " and " + ACL_SCRIPT + " are needed");
+        }
+        Map<String, String> jobEnv = environment(job);
+        Map<String, String> applied = new LinkedHashMap<>();
+        Matcher apply = Pattern.compile("(?m)^\\s*apply\\s+(\\S+)\\s+\"\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?\"").matcher(p.aclScript);
+        while (apply.find()) {
+            applied.put(apply.group(1), apply.group(2));
+        }
+        for (String name : applied.keySet()) {
+            if (!p.policies.containsKey(name)) {
+                problems.add(ACL_SCRIPT + " applies " + POLICY_DIR + "/" + name + ".hcl, which does not exist");
+            }
+        }
+        String management = p.resolve(jobEnv.get("CONSUL_HTTP_TOKEN"));
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (String module : consulClients(p)) {
+            AppConfig config = p.appConfigs.get(module);
+            if (!config.placeholders().containsKey(CONSUL_TOKEN_VARIABLE)) {
+                problems.add(module + "/src/main/resources/application.yml must read ${" + CONSUL_TOKEN_VARIABLE
+                        + ":} (spring.cloud.consul.token): with default deny, a service without its token is refused");
+            }
+            String token = p.resolve(environment(p.services().get(module)).get(CONSUL_TOKEN_VARIABLE));
+            if (token.isEmpty()) {
+                problems.add("service " + module + " must be given its Consul token as " + CONSUL_TOKEN_VARIABLE);
+                continue;
+            }
+            if (!UUID.matcher(token).matches()) {
+                problems.add("service " + module + ": " + CONSUL_TOKEN_VARIABLE + " must be a UUID, is '" + token + "'");
+            }
+            if (token.equals(management)) {
+                problems.add("service " + module + " is given the management token; it needs a token of its own");
+            }
+            String owner = owners.putIfAbsent(token, module);
+            if (owner != null) {
+                problems.add("services " + owner + " and " + module + " share a Consul token; each needs its own");
+            }
+            String variable = applied.get(module);
+            if (variable == null) {
+                problems.add(ACL_SCRIPT + " creates no token for " + module + " (apply " + module + " \"$VARIABLE\")");
+            } else if (!token.equals(p.resolve(jobEnv.get(variable)))) {
+                problems.add("service " + module + "'s " + CONSUL_TOKEN_VARIABLE + " (" + token + ") is not the token "
+                        + ACL_JOB + " creates for it (" + variable + "=" + p.resolve(jobEnv.get(variable)) + ")");
+            }
+            String rules = p.policies.get(module);
+            if (rules == null) {
+                problems.add(POLICY_DIR + "/" + module + ".hcl is missing");
+                continue;
+            }
+            Set<String> reads = new LinkedHashSet<>();
+            String lookup = LOOKUP_PROPERTIES.get(module);
+            if (lookup != null) {
+                for (String service : str(config.flat().get(lookup)).split(",")) {
+                    if (!service.isBlank()) {
+                        reads.add(service.trim());
+                    }
+                }
+            }
+            Set<String> wanted = new LinkedHashSet<>();
+            wanted.add("service \"" + module + "\" write");
+            reads.forEach(service -> wanted.add("service \"" + service + "\" read"));
+            if (!reads.isEmpty()) {
+                wanted.add("node_prefix \"\" read");
+            }
+            Set<String> granted = policyRules(rules);
+            for (String rule : wanted) {
+                if (!granted.contains(rule)) {
+                    problems.add(POLICY_DIR + "/" + module + ".hcl must grant " + rule + ", grants " + granted);
+                }
+            }
+            for (String rule : granted) {
+                if (!wanted.contains(rule)) {
+                    problems.add(POLICY_DIR + "/" + module + ".hcl grants " + rule + ", more than " + module
+                            + " needs (" + wanted + ")");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Which property of a module's application.yml names the services it looks up in Consul. */
+    static final Map<String, String> LOOKUP_PROPERTIES = Map.of("gateway", "registry.required-services",
+            "ws-service", "ws.log-service");
+
+    /** An ACL policy's rules as "resource \"segment\" access" and "resource access", comments dropped. */
+    static Set<String> policyRules(String hcl) {
+        String text = hcl.replaceAll("(?m)(#|//).*$", "");
+        Set<String> rules = new LinkedHashSet<>();
+        Matcher block = Pattern.compile("([a-z_]+)\\s+\"([^\"]*)\"\\s*\\{([^}]*)}").matcher(text);
+        while (block.find()) {
+            Matcher policy = Pattern.compile("policy\\s*=\\s*\"(\\w+)\"").matcher(block.group(3));
+            rules.add(block.group(1) + " \"" + block.group(2) + "\" " + (policy.find() ? policy.group(1) : "?"));
+        }
+        Matcher top = Pattern.compile("(?m)^\\s*([a-z_]+)\\s*=\\s*\"(\\w+)\"").matcher(text.replaceAll("\\{[^}]*}", ""));
+        while (top.find()) {
+            rules.add(top.group(1) + " " + top.group(2));
+        }
+        return rules;
+    }
+
+    /**
+     * Prometheus scrapes /actuator/prometheus on every Spring service's management port, by service name on the
+     * project network (the port is never published); the scaled service through DNS service discovery, which
+     * returns one address per replica, so that every replica is scraped.
+     */
+    static List<String> checkPrometheus(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> prometheus = p.services().get("prometheus");
+        if (prometheus == null || p.prometheus == null) {
+            return List.of("service prometheus and " + PROMETHEUS_CONFIG + " are needed");
+        }
+        if (!mounts(prometheus, PROMETHEUS_CONFIG, "/etc/prometheus/prometheus.yml")) {
+            problems.add("service prometheus must mount ./" + PROMETHEUS_CONFIG + " on /etc/prometheus/prometheus.yml,"
+                    + " mounts " + prometheus.get("volumes"));
+        }
+        for (String module : RUNNABLE_MODULES) {
+            if (!p.isBootModule(module) || !p.services().containsKey(module)) {
+                continue;
+            }
+            String exposed = str(p.appConfigs.get(module).flat().get("management.endpoints.web.exposure.include"));
+            if (!Arrays.asList(exposed.split("\\s*,\\s*")).contains("prometheus")) {
+                problems.add(module + ": management.endpoints.web.exposure.include must list prometheus, is " + exposed);
+            }
+            int port = managementPort(p, module);
+            Map<String, Object> job = p.scrapeJobOrNull(module);
+            if (job == null) {
+                problems.add(PROMETHEUS_CONFIG + ": no scrape job named " + module);
+                continue;
+            }
+            if (!PROMETHEUS_PATH.equals(str(job.get("metrics_path")))) {
+                problems.add(PROMETHEUS_CONFIG + ": job " + module + " must scrape " + PROMETHEUS_PATH + ", scrapes "
+                        + job.get("metrics_path"));
+            }
+            List<String> targets = new ArrayList<>();
+            for (Object c : list(job.get("static_configs"))) {
+                list(map(c).get("targets")).forEach(target -> targets.add(str(target)));
+            }
+            for (Object c : list(job.get("dns_sd_configs"))) {
+                Map<String, Object> dns = map(c);
+                String type = str(dns.get("type"));
+                for (Object name : list(dns.get("names"))) {
+                    targets.add((type.equals("A") ? "" : "(" + (type.isEmpty() ? "SRV" : type) + ")") + name + ":"
+                            + str(dns.get("port")));
+                }
+            }
+            if (!targets.equals(List.of(module + ":" + port))) {
+                problems.add(PROMETHEUS_CONFIG + ": job " + module + " must target " + module + ":" + port
+                        + " (its management port; A records for dns_sd_configs), targets " + targets);
+            }
+            if (module.equals(SCALABLE_SERVICE) && list(job.get("dns_sd_configs")).isEmpty()) {
+                problems.add(PROMETHEUS_CONFIG + ": job " + module + " is scaled: use dns_sd_configs (type A) so that"
+                        + " every replica is scraped; a static target reaches one replica, not always the same");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The provisioned Grafana: its datasource is the compose Prometheus, the provider loads the mounted dashboards,
+     * and every dashboard is valid JSON whose queries name only series that exist: a meter the scraped modules'
+     * code registers, in its Prometheus form ({@link #meterCatalog}), or one Prometheus writes itself.
+     */
+    static List<String> checkGrafana(Project p) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> grafana = p.services().get("grafana");
+        if (grafana == null) {
+            return List.of("service grafana is missing");
+        }
+        if (!mounts(grafana, "ops/grafana/provisioning", "/etc/grafana/provisioning")) {
+            problems.add("service grafana must mount ./ops/grafana/provisioning on /etc/grafana/provisioning, mounts "
+                    + grafana.get("volumes"));
+        }
+        String dashboardDir = list(grafana.get("volumes")).stream().map(DockerComposeFileTest::str)
+                .filter(v -> v.startsWith("./" + GRAFANA_DASHBOARDS + ":")).map(v -> v.split(":")[1]).findFirst()
+                .orElse(null);
+        if (dashboardDir == null) {
+            problems.add("service grafana must mount ./" + GRAFANA_DASHBOARDS + ", mounts " + grafana.get("volumes"));
+        } else if (p.dashboardProviders.stream().noneMatch(d -> dashboardDir.equals(str(map(d.get("options")).get("path"))))) {
+            problems.add("no dashboard provider in ops/grafana/provisioning/dashboards loads " + dashboardDir);
+        }
+        Map<String, Object> datasource = p.datasources.stream().filter(d -> "prometheus".equals(d.get("type")))
+                .findFirst().orElse(null);
+        if (datasource == null || !"http://prometheus:9090".equals(str(datasource.get("url")))
+                || str(datasource.get("uid")).isEmpty()) {
+            problems.add(GRAFANA_DATASOURCES + ": a prometheus datasource with a fixed uid and url http://prometheus:9090"
+                    + " (the compose service) is needed, has " + p.datasources);
+        }
+        String uid = datasource == null ? null : str(datasource.get("uid"));
+        if (p.dashboards.isEmpty()) {
+            problems.add("no dashboard JSON in " + GRAFANA_DASHBOARDS);
+        }
+        Map<String, String> catalog = meterCatalog(p);
+        Set<String> used = new LinkedHashSet<>();
+        p.dashboards.forEach((file, text) -> {
+            Object dashboard;
+            try {
+                dashboard = Json.MAPPER.readValue(text, Object.class);
+            } catch (RuntimeException e) {
+                problems.add(GRAFANA_DASHBOARDS + "/" + file + " is not valid JSON: " + e.getMessage());
+                return;
+            }
+            walkMaps(dashboard, node -> {
+                Map<String, Object> ds = map(node.get("datasource"));
+                if ("prometheus".equals(ds.get("type")) && !str(ds.get("uid")).equals(uid)) {
+                    problems.add(file + ": '" + node.get("title") + "' uses datasource uid " + ds.get("uid")
+                            + ", the provisioned one is " + uid);
+                }
+                if (node.get("expr") instanceof String expr) {
+                    for (String series : seriesIn(expr)) {
+                        used.add(series);
+                        if (!catalog.containsKey(series) && !PROMETHEUS_OWN_SERIES.contains(series)) {
+                            problems.add(file + ": '" + expr + "' queries " + series + ", which no scraped module"
+                                    + " registers (known: " + new TreeSet<>(catalog.keySet()) + ")");
+                        }
+                    }
+                }
+            });
+        });
+        for (String series : DASHBOARD_SERIES) {
+            if (!used.contains(series)) {
+                problems.add("the dashboards must show " + series + ", they query " + used);
+            }
+        }
+        return problems;
+    }
+
+    /** Metric names in a PromQL expression: strings, label matchers, ranges, label lists and $variables removed. */
+    static Set<String> seriesIn(String expr) {
+        String s = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+                .replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
+                .replaceAll("\\$\\{?\\w+}?", " ");
+        Set<String> keywords = Set.of("by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and",
+                "or", "unless", "offset", "inf", "nan");
+        Set<String> series = new LinkedHashSet<>();
+        Matcher m = Pattern.compile("(?<![\\w.])[a-zA-Z_:][a-zA-Z0-9_:]*").matcher(s);
+        while (m.find()) {
+            String name = m.group();
+            boolean call = s.substring(m.end()).matches("(?s)\\s*\\(.*");
+            if (!call && !keywords.contains(name.toLowerCase(Locale.ROOT))) {
+                series.add(name);
+            }
+        }
+        return series;
+    }
+
+    /**
+     * Every Prometheus series the scraped modules (and the modules they build on) register, with where it comes
+     * from: Micrometer meters created with {@code X.builder("name")} or {@code registry.counter(NAME, ...)}, the
+     * name a literal or a String constant. Prometheus forms (Micrometer's PrometheusNamingConvention): dots and
+     * dashes become underscores; a counter gets _total; a timer _seconds_count, _seconds_sum, _seconds_max (and
+     * _seconds_bucket); a distribution summary _count, _sum, _max, _bucket; a gauge with a base unit gets _unit
+     * unless its name already ends with it.
+     */
+    static Map<String, String> meterCatalog(Project p) {
+        Set<String> modules = new LinkedHashSet<>();
+        for (Object job : list(p.prometheus == null ? null : p.prometheus.get("scrape_configs"))) {
+            String name = str(map(job).get("job_name"));
+            if (p.modules.contains(name)) {
+                modules.add(name);
+                modules.addAll(p.alsoMake(name));
+            }
+        }
+        Map<String, String> constants = new LinkedHashMap<>();
+        Map<Path, String> sources = new LinkedHashMap<>();
+        for (String module : modules) {
+            Path dir = p.root().resolve(module).resolve("src/main/java");
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String text = Files.readString(file);
+                    sources.put(file, text);
+                    String type = file.getFileName().toString().replace(".java", "");
+                    Matcher c = Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"\\s*;").matcher(text);
+                    while (c.find()) {
+                        constants.put(type + "#" + c.group(1), c.group(2));
+                        constants.putIfAbsent(c.group(1), c.group(2));
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Map<String, String> catalog = new LinkedHashMap<>();
+        Pattern builder = Pattern.compile("\\b(Gauge|Counter|Timer|DistributionSummary|LongTaskTimer|FunctionCounter"
+                + "|FunctionTimer|TimeGauge)\\.builder\\(\\s*(\"[^\"]+\"|[A-Za-z_][\\w.]*)");
+        Pattern shortcut = Pattern.compile("\\.(counter|gauge|timer|summary)\\(\\s*(\"[^\"]+\"|[A-Z_][A-Za-z0-9_.]*)");
+        sources.forEach((file, text) -> {
+            String type = file.getFileName().toString().replace(".java", "");
+            for (Pattern pattern : List.of(builder, shortcut)) {
+                Matcher m = pattern.matcher(text);
+                while (m.find()) {
+                    String ref = m.group(2);
+                    String name = ref.startsWith("\"") ? ref.substring(1, ref.length() - 1)
+                            : constants.getOrDefault(type + "#" + ref, constants.get(ref.substring(ref.lastIndexOf('.') + 1)));
+                    if (name == null) {
+                        continue;
+                    }
+                    String kind = switch (m.group(1)) {
+                        case "counter", "Counter", "FunctionCounter" -> "counter";
+                        case "timer", "Timer", "FunctionTimer" -> "timer";
+                        case "summary", "DistributionSummary" -> "summary";
+                        case "LongTaskTimer" -> "longtask";
+                        default -> "gauge";
+                    };
+                    int register = text.indexOf(".register(", m.end());
+                    String chain = register < 0 ? "" : text.substring(m.end(), register);
+                    Matcher unit = Pattern.compile("\\.baseUnit\\(\\s*\"([^\"]+)\"").matcher(chain);
+                    String base = name.replaceAll("[^a-zA-Z0-9_:]", "_");
+                    String where = p.root().relativize(file) + " (" + m.group(1) + " " + name + ")";
+                    List<String> forms = switch (kind) {
+                        case "counter" -> List.of(base + "_total");
+                        case "timer" -> List.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max",
+                                base + "_seconds_bucket");
+                        case "summary" -> List.of(base + "_count", base + "_sum", base + "_max", base + "_bucket");
+                        case "longtask" -> List.of(base + "_seconds_active_count", base + "_seconds_duration_sum",
+                                base + "_seconds_max");
+                        default -> List.of(unit.find() && !base.endsWith("_" + unit.group(1)) ? base + "_" + unit.group(1)
+                                : base);
+                    };
+                    forms.forEach(form -> catalog.putIfAbsent(form, where));
+                }
+            }
+        });
+        return catalog;
+    }
+
+    /** The services others wait for with service_completed_successfully: one-shot jobs. */
+    static Set<String> oneShotJobs(Project p) {
+        Set<String> jobs = new TreeSet<>();
+        p.services().values().forEach(service -> dependsOn(service).forEach((target, condition) -> {
+            if (condition.equals("service_completed_successfully")) {
+                jobs.add(target);
+            }
+        }));
+        return jobs;
+    }
+
+    /** The compose services built from a module whose application.yml talks to Consul (reads CONSUL_HOST). */
+    static List<String> consulClients(Project p) {
+        return RUNNABLE_MODULES.stream().filter(m -> p.services().containsKey(m) && p.appConfigs.containsKey(m)
+                && p.appConfigs.get(m).placeholders().containsKey("CONSUL_HOST")).toList();
+    }
+
+    /** A service's management port: MANAGEMENT_PORT from its environment, else the documented default. */
+    static int managementPort(Project p, String module) {
+        String set = environment(p.services().get(module)).get(MANAGEMENT_PORT_VARIABLE);
+        return set == null ? MANAGEMENT_PORT_DEFAULTS.get(module) : Integer.parseInt(set);
+    }
+
+    /** True when the service bind-mounts ./source (relative to the repository root) on target. */
+    static boolean mounts(Map<String, Object> service, String source, String target) {
+        return list(service.get("volumes")).stream().map(DockerComposeFileTest::str).map(v -> v.replaceFirst(":ro$", ""))
+                .anyMatch(v -> v.equals("./" + source + ":" + target));
+    }
+
+    @SuppressWarnings("unchecked")
+    static void walkMaps(Object value, Consumer<Map<String, Object>> visit) {
+        if (value instanceof Map<?, ?> m) {
+            visit.accept((Map<String, Object>) m);
+            m.values().forEach(v -> walkMaps(v, visit));
+        } else if (value instanceof Collection<?> c) {
+            c.forEach(v -> walkMaps(v, visit));
+        }
+    }
+
     static List<String> checkDockerignore(Project p) {
         List<String> problems = new ArrayList<>();
         if (p.dockerignore == null) {
@@ -980,6 +1651,16 @@ class DockerComposeFileTest {
         final Map<String, String> dockerfiles = new LinkedHashMap<>();
         final Map<String, AppConfig> appConfigs = new LinkedHashMap<>();
         String dockerignore;
+        /** ops/: Prometheus's configuration, Grafana's provisioning and dashboards (file name -> text), ACL files. */
+        Map<String, Object> prometheus;
+        final List<Map<String, Object>> datasources = new ArrayList<>();
+        final List<Map<String, Object>> dashboardProviders = new ArrayList<>();
+        final Map<String, String> dashboards = new LinkedHashMap<>();
+        /** ops/consul/policies: policy name (file name without .hcl) -> rules. */
+        final Map<String, String> policies = new LinkedHashMap<>();
+        String aclScript;
+        /** .env.example: the variables compose may interpolate, with their documented values. */
+        final Map<String, String> envExample = new LinkedHashMap<>();
 
         private Project(Path root, Map<String, Object> compose, List<String> modules) {
             this.root = root;
@@ -1013,7 +1694,119 @@ class DockerComposeFileTest {
             }
             Path ignore = root.resolve(".dockerignore");
             p.dockerignore = Files.isRegularFile(ignore) ? Files.readString(ignore) : null;
+            Path prometheusConfig = root.resolve(PROMETHEUS_CONFIG);
+            p.prometheus = Files.isRegularFile(prometheusConfig) ? map(yaml().load(Files.readString(prometheusConfig))) : null;
+            for (Path file : filesIn(root.resolve(GRAFANA_DATASOURCES), ".yml")) {
+                list(map(yaml().load(Files.readString(file))).get("datasources")).forEach(d -> p.datasources.add(map(d)));
+            }
+            for (Path file : filesIn(root.resolve("ops/grafana/provisioning/dashboards"), ".yml")) {
+                list(map(yaml().load(Files.readString(file))).get("providers")).forEach(d -> p.dashboardProviders.add(map(d)));
+            }
+            for (Path file : filesIn(root.resolve(GRAFANA_DASHBOARDS), ".json")) {
+                p.dashboards.put(file.getFileName().toString(), Files.readString(file));
+            }
+            for (Path file : filesIn(root.resolve(POLICY_DIR), ".hcl")) {
+                p.policies.put(file.getFileName().toString().replaceFirst("\\.hcl$", ""), Files.readString(file));
+            }
+            Path script = root.resolve(ACL_SCRIPT);
+            p.aclScript = Files.isRegularFile(script) ? Files.readString(script) : null;
+            Path envExample = root.resolve(".env.example");
+            if (Files.isRegularFile(envExample)) {
+                for (String line : Files.readAllLines(envExample)) {
+                    Matcher m = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)=(.*)$").matcher(line.trim());
+                    if (m.matches()) {
+                        p.envExample.put(m.group(1), m.group(2));
+                    }
+                }
+            }
             return p;
+        }
+
+        private static List<Path> filesIn(Path dir, String suffix) throws IOException {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+            }
+        }
+
+        /**
+         * A value as the container gets it without a .env: ${NAME:-default} and ${NAME-default} become the default,
+         * ${NAME} and $NAME the .env.example value (empty when not listed there), $$ becomes $. Null becomes "".
+         */
+        String resolve(String raw) {
+            if (raw == null) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c == '$' && i + 1 < raw.length() && raw.charAt(i + 1) == '$') {
+                    out.append('$');
+                    i++;
+                    continue;
+                }
+                Matcher m = c == '$' ? COMPOSE_VARIABLE.matcher(raw).region(i, raw.length()) : null;
+                if (m != null && m.lookingAt()) {
+                    String name = m.group(1) != null ? m.group(1) : m.group(4);
+                    boolean hasDefault = m.group(2) != null && m.group(2).endsWith("-");
+                    out.append(hasDefault ? m.group(3) : envExample.getOrDefault(name, ""));
+                    i = m.end() - 1;
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.toString();
+        }
+
+        /** Consul's CONSUL_LOCAL_CONFIG as the agent reads it (interpolated), or null when absent or not JSON. */
+        Map<String, Object> consulConfig() {
+            Map<String, Object> consul = services().get("consul");
+            String raw = consul == null ? null : environment(consul).get("CONSUL_LOCAL_CONFIG");
+            if (raw == null || raw.isBlank()) {
+                return null;
+            }
+            try {
+                return map(Json.MAPPER.readValue(resolve(raw), Map.class));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** Edits CONSUL_LOCAL_CONFIG's JSON (before interpolation: the ${...} sit inside JSON strings). */
+        @SuppressWarnings("unchecked")
+        void editConsulConfig(Consumer<Map<String, Object>> edit) {
+            Map<String, Object> config = Json.MAPPER.readValue(str(env("consul").get("CONSUL_LOCAL_CONFIG")), Map.class);
+            edit.accept(config);
+            env("consul").put("CONSUL_LOCAL_CONFIG", Json.MAPPER.writeValueAsString(config));
+        }
+
+        Map<String, Object> scrapeJobOrNull(String name) {
+            return list(prometheus == null ? null : prometheus.get("scrape_configs")).stream().map(DockerComposeFileTest::map)
+                    .filter(job -> name.equals(str(job.get("job_name")))).findFirst().orElse(null);
+        }
+
+        Map<String, Object> scrapeJob(String name) {
+            Map<String, Object> job = scrapeJobOrNull(name);
+            assertTrue(job != null, "no scrape job " + name);
+            return job;
+        }
+
+        void editDashboard(Function<String, String> edit) {
+            assertTrue(!dashboards.isEmpty(), "no dashboard to edit");
+            boolean changed = false;
+            for (Map.Entry<String, String> entry : dashboards.entrySet()) {
+                String after = edit.apply(entry.getValue());
+                changed |= !after.equals(entry.getValue());
+                entry.setValue(after);
+            }
+            assertTrue(changed, "the edit did not change any dashboard");
+        }
+
+        void editDatasource(Consumer<Map<String, Object>> edit) {
+            assertTrue(!datasources.isEmpty(), "no datasource to edit");
+            edit.accept(datasources.get(0));
         }
 
         Path root() {
