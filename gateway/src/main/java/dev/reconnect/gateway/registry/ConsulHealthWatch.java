@@ -1,64 +1,123 @@
 package dev.reconnect.gateway.registry;
 
-import dev.reconnect.protocol.Json;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.cloud.consul.ConsulAutoConfiguration;
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
+import org.springframework.cloud.consul.model.http.ConsulHeaders;
+import org.springframework.cloud.consul.model.http.health.Check;
+import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.context.SmartLifecycle;
-import tools.jackson.databind.JsonNode;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.HttpStatusCodeException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
 
 /**
  * One blocking query at a time per required service on {@code /v1/health/service/{name}?passing},
  * feeding {@link RegistryView}. A change in Consul reaches the view within one round trip, and a
  * quiet registry costs one request per {@code watch-wait} per service, whatever the number of
  * readiness polls or upgrades.
+ *
+ * <p>Queries go through Spring Cloud Consul's {@link ConsulClient} with the settings it uses itself:
+ * its base URL, scheme and TLS ({@code spring.cloud.consul.*}), the ACL token it registers with, and
+ * its discovery settings per service (datacenter, query tags).
  */
 public class ConsulHealthWatch implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ConsulHealthWatch.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Consul sends this on every answer; "deny" means an anonymous caller sees only what it is granted. */
+    static final String DEFAULT_ACL_POLICY_HEADER = "X-Consul-Default-ACL-Policy";
 
-    private final URI consul;
+    private final ConsulClient consul;
+    private final String registry;
+    private final ConsulDiscoveryProperties discovery;
     private final RegistryView view;
     private final RegistryProperties properties;
-    private final HttpClient http;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "consul-watch-retry");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final long waitSeconds;
+    /** One thread per service: each holds one blocking query at a time, and pauses there after a failure. */
+    private final ScheduledThreadPoolExecutor queries;
+    /** Services whose empty answers were already blamed on a missing token (one ERROR line each). */
+    private final Set<String> hiddenByAcls = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    public ConsulHealthWatch(URI consul, RegistryView view, RegistryProperties properties) {
+    /**
+     * @param consul    a client whose read timeout outlasts a blocking query ({@link #blockingClient})
+     * @param registry  where the registry is, for log lines
+     * @param discovery Spring Cloud Consul's discovery settings: ACL token, datacenters, query tags
+     */
+    public ConsulHealthWatch(ConsulClient consul, String registry, ConsulDiscoveryProperties discovery,
+                             RegistryView view, RegistryProperties properties) {
         this.consul = consul;
+        this.registry = registry;
+        this.discovery = discovery;
         this.view = view;
         this.properties = properties;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+        this.waitSeconds = waitSeconds(properties.watchWait());
+        this.queries = new ScheduledThreadPoolExecutor(view.requiredServices().size(), runnable -> {
+            Thread thread = new Thread(runnable, "consul-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Spring Cloud Consul's {@code ConsulClient}, on the same base URL and TLS settings as its own bean
+     * ({@link ConsulAutoConfiguration.ConsulClientSettings}), but with a read timeout that outlasts a
+     * blocking query. The bean's request factory keeps its library default: Reactor Netty's 10 s
+     * response timeout in the gateway, shorter than a 10 s query plus Consul's jitter (up to 1/16 of
+     * the wait), so every quiet query would end as an error and readiness would flap to "registry
+     * unavailable". This client also lets 4xx answers through as errors, where the bean swallows them.
+     */
+    public static ConsulClient blockingClient(ConsulAutoConfiguration.ConsulClientSettings settings, Duration watchWait) {
+        HttpClientSettings http = settings.httpClientSettings() != null ? settings.httpClientSettings()
+                : HttpClientSettings.defaults();
+        RestClient rest = RestClient.builder()
+                .baseUrl(settings.baseUrl())
+                .requestFactory(ClientHttpRequestFactoryBuilder.detect()
+                        .build(http.withTimeouts(CONNECT_TIMEOUT, readTimeout(watchWait))))
+                .build();
+        return ConsulAutoConfiguration.createNewConsulClient(RestClientAdapter.create(rest));
+    }
+
+    /** Consul's longest answer time for this wait (plus 1/16 jitter), and room for a slow network. */
+    static Duration readTimeout(Duration watchWait) {
+        Duration wait = Duration.ofSeconds(waitSeconds(watchWait));
+        return wait.plus(wait.dividedBy(16)).plus(CONNECT_TIMEOUT);
+    }
+
+    /** Spring Cloud Consul sends the wait in whole seconds: round up, never below one. */
+    static long waitSeconds(Duration watchWait) {
+        return Math.max(1, (watchWait.toMillis() + 999) / 1000);
     }
 
     @Override
     public void start() {
         running = true;
         for (String service : view.requiredServices()) {
-            poll(service, 0);
+            queries.execute(() -> poll(service, 0));
         }
-        log.info("Watching the health of {} in the registry at {}", view.requiredServices(), consul.getAuthority());
+        log.info("Watching the health of {} in the registry at {} ({})", view.requiredServices(), registry,
+                hasToken() ? "with an ACL token" : "no ACL token set");
     }
 
     @Override
     public void stop() {
         running = false;
-        retries.shutdownNow();
+        queries.shutdownNow();
     }
 
     @Override
@@ -70,68 +129,121 @@ public class ConsulHealthWatch implements SmartLifecycle {
         if (!running) {
             return;
         }
-        String query = "/v1/health/service/" + URLEncoder.encode(service, StandardCharsets.UTF_8)
-                + "?passing=true&index=" + index + "&wait=" + properties.watchWait().toMillis() + "ms";
-        HttpRequest request = HttpRequest.newBuilder(consul.resolve(query))
-                .timeout(properties.watchWait().plus(properties.watchWait().dividedBy(16)).plusSeconds(2))
-                .GET().build();
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        answer.whenComplete((response, error) -> {
-            if (error != null) {
-                failed(service, describe(error));
-                return;
+        ResponseEntity<List<HealthService>> answer;
+        try {
+            answer = consul.getHealthServices(service, true, token(), queryTags(service),
+                    new ConsulClient.QueryParams(discovery.getDatacenters().get(service), waitSeconds, index));
+        } catch (RuntimeException e) {
+            if (running) { // else: interrupted by stop(), which is no news about the registry
+                failed(service, describe(e));
             }
-            if (response.statusCode() != 200) {
-                failed(service, "answered " + response.statusCode());
-                return;
-            }
-            long next = response.headers().firstValueAsLong("X-Consul-Index").orElse(0);
-            if (next <= 0) {
-                // Without an index the next query would not block: pause instead of looping hot.
-                failed(service, "answered without an X-Consul-Index");
-                return;
-            }
-            try {
-                view.update(service, parse(response.body()));
-            } catch (RuntimeException e) {
-                failed(service, "answered something that is not a health list (" + e.getClass().getSimpleName() + ")");
-                return;
-            }
-            // Consul: an index that goes backwards means the agent's state was reset; start over.
-            poll(service, next < index ? 0 : next);
-        });
+            return;
+        }
+        Long next = ConsulHeaders.getConsulIndex(answer);
+        if (next == null || next <= 0) {
+            // Without an index the next query would not block: pause instead of looping hot.
+            failed(service, "answered without an X-Consul-Index");
+            return;
+        }
+        List<Instance> instances;
+        try {
+            instances = instances(answer.getBody());
+        } catch (RuntimeException e) {
+            failed(service, "answered something that is not a health list (" + e.getClass().getSimpleName() + ")");
+            return;
+        }
+        noticeAclFiltering(service, answer, instances);
+        view.update(service, instances);
+        // Consul: an index that goes backwards means the agent's state was reset; start over.
+        long following = next < index ? 0 : next;
+        submit(() -> poll(service, following), 0);
     }
 
     private void failed(String service, String reason) {
         view.unreachable(service, reason);
-        if (running) {
-            retries.schedule(() -> poll(service, 0), properties.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+        submit(() -> poll(service, 0), properties.retryDelay().toMillis());
+    }
+
+    private void submit(Runnable query, long delayMillis) {
+        if (!running) {
+            return;
+        }
+        try {
+            queries.schedule(query, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopped meanwhile
         }
     }
 
-    static List<Instance> parse(String body) {
-        JsonNode entries = Json.MAPPER.readTree(body);
-        if (!entries.isArray()) {
-            throw new IllegalArgumentException("not a JSON array");
+    /**
+     * Under default-deny ACLs Consul does not refuse an anonymous list read: it answers an empty list.
+     * Without this line a missing token would look exactly like "no instance is passing".
+     */
+    private void noticeAclFiltering(String service, ResponseEntity<?> answer, List<Instance> instances) {
+        boolean hidden = instances.isEmpty() && !hasToken()
+                && "deny".equalsIgnoreCase(answer.getHeaders().getFirst(DEFAULT_ACL_POLICY_HEADER));
+        if (!hidden) {
+            hiddenByAcls.remove(service);
+        } else if (hiddenByAcls.add(service)) {
+            log.error("The registry enforces ACLs (default policy deny) and the gateway sends no ACL token, so it sees"
+                    + " no instance of {}: set spring.cloud.consul.token (environment variable CONSUL_TOKEN)", service);
+        }
+    }
+
+    /** Passing instances from a health answer; the address falls back to the node's, as Consul's own clients do. */
+    static List<Instance> instances(List<HealthService> entries) {
+        if (entries == null) {
+            throw new IllegalArgumentException("no health list in the answer");
         }
         List<Instance> instances = new ArrayList<>();
-        for (JsonNode entry : entries) {
-            JsonNode service = entry.path("Service");
-            String host = service.path("Address").asString("");
-            if (host.isEmpty()) {
-                host = entry.path("Node").path("Address").asString("");
+        for (HealthService entry : entries) {
+            HealthService.Service service = entry.getService();
+            if (service == null) {
+                throw new IllegalArgumentException("a health entry without its service");
             }
-            long healthIndex = service.path("ModifyIndex").asLong(0);
-            for (JsonNode check : entry.path("Checks")) {
-                healthIndex = Math.max(healthIndex, check.path("ModifyIndex").asLong(0));
+            String host = StringUtils.hasText(service.getAddress()) ? service.getAddress()
+                    : entry.getNode() == null || entry.getNode().getAddress() == null ? "" : entry.getNode().getAddress();
+            long healthIndex = orZero(service.getModifyIndex());
+            if (entry.getChecks() != null) {
+                for (Check check : entry.getChecks()) {
+                    healthIndex = Math.max(healthIndex, orZero(check.getModifyIndex()));
+                }
             }
-            instances.add(new Instance(service.path("ID").asString(""), host, service.path("Port").asInt(0), healthIndex));
+            instances.add(new Instance(service.getId() == null ? "" : service.getId(), host,
+                    service.getPort() == null ? 0 : service.getPort(), healthIndex));
         }
         return instances;
     }
 
-    private static String describe(Throwable error) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
+    private List<String> queryTags(String service) {
+        String[] tags = discovery.getQueryTagsForService(service);
+        return tags == null || tags.length == 0 ? null : List.of(tags);
+    }
+
+    private boolean hasToken() {
+        return StringUtils.hasText(discovery.getAclToken());
+    }
+
+    private String token() {
+        return hasToken() ? discovery.getAclToken() : null;
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private String describe(RuntimeException error) {
+        if (error instanceof HttpStatusCodeException status) {
+            String body = status.getResponseBodyAsString().strip();
+            body = body.length() > 200 ? body.substring(0, 200) + "…" : body;
+            String answer = "answered " + status.getStatusCode().value() + (body.isEmpty() ? "" : " " + body);
+            if (status.getStatusCode().value() == 403) {
+                return answer + (hasToken() ? ": the gateway's ACL token (spring.cloud.consul.token, CONSUL_TOKEN) was refused"
+                        : ": set spring.cloud.consul.token (environment variable CONSUL_TOKEN)");
+            }
+            return answer;
+        }
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(error);
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

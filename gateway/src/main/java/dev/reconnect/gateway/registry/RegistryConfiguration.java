@@ -2,9 +2,9 @@ package dev.reconnect.gateway.registry;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.net.URI;
 import java.time.Clock;
-import org.springframework.cloud.consul.ConsulProperties;
+import org.springframework.cloud.consul.ConsulAutoConfiguration;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,10 +37,16 @@ class RegistryConfiguration {
         };
     }
 
+    /**
+     * Spring Cloud Consul's client settings (base URL from spring.cloud.consul.scheme/host/port/path,
+     * TLS) and its discovery settings (ACL token, datacenters, query tags): one configuration for
+     * registration, discovery and this watch.
+     */
     @Bean
-    ConsulHealthWatch consulHealthWatch(ConsulProperties consul, RegistryView view, RegistryProperties properties) {
-        String scheme = consul.getScheme() == null ? "http" : consul.getScheme();
-        URI base = URI.create(scheme + "://" + consul.getHost() + ":" + consul.getPort());
-        return new ConsulHealthWatch(base, view, properties);
+    ConsulHealthWatch consulHealthWatch(ConsulAutoConfiguration.ConsulClientSettings consul,
+                                        ConsulDiscoveryProperties discovery, RegistryView view,
+                                        RegistryProperties properties) {
+        return new ConsulHealthWatch(ConsulHealthWatch.blockingClient(consul, properties.watchWait()), consul.baseUrl(),
+                discovery, view, properties);
     }
 }

@@ -1,11 +1,6 @@
 package dev.reconnect.support.registration;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,66 +8,128 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
+import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulProperties;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
+import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
-import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientException;
 
 /**
- * Keeps this service registered for as long as it runs, and takes it out of the registry first
- * when it stops.
+ * Keeps this service registered for as long as it runs, refuses to run unregistered because of the
+ * registry's ACLs, and takes the service out of the registry first when it stops.
  *
  * <p>Spring Cloud Consul 5 swallows Consul's 4xx answers, so its reregister-on-failure never fires
- * (spring-cloud-consul issue 954) and a service whose registration vanished (the agent restarted, or
- * was not there at start-up) stays unregistered. It also deregisters only at bean destruction, after
- * draining, so a stopping instance would stay passing while it drains.
+ * (spring-cloud-consul issue 954), a service whose registration vanished (the agent restarted, or
+ * was not there at start-up) stays unregistered, and a registration refused by ACLs (403) goes
+ * unnoticed. It also deregisters only at bean destruction, after draining, so a stopping instance
+ * would stay passing while it drains.
+ *
+ * <p>Every call goes through Spring Cloud Consul's own {@link ConsulClient} bean with the ACL token it
+ * registers with ({@code spring.cloud.consul.token}, {@code CONSUL_TOKEN}, or
+ * {@code spring.cloud.consul.discovery.acl-token}), so scheme, TLS, path and token are configured once.
  */
 public class RegistrationKeeper {
     private static final Logger log = LoggerFactory.getLogger(RegistrationKeeper.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ObjectProvider<ConsulServiceRegistry> registryProvider;
+    /** What one look at the registry found, or did about it. */
+    enum Outcome {
+        /** The registry lists this instance. */
+        PRESENT,
+        /** It did not, and accepted the registration again. */
+        REGISTERED,
+        /** The registry answered 403 to the registration: an ACL problem, not an outage. */
+        REFUSED,
+        /** No answer (connection refused, timeout). */
+        UNREACHABLE,
+        /** Any other answer: 5xx, 4xx other than 403, something that is not a health list. */
+        FAILED
+    }
+
+    private record Look(Outcome outcome, String detail) {}
+
+    private final ObjectProvider<ConsulClient> clientProvider;
     private final ObjectProvider<ConsulAutoRegistration> registrationProvider;
+    private final ObjectProvider<ConsulDiscoveryProperties> discoveryProvider;
     private final ObjectProvider<ConsulProperties> consulProvider;
     private final RegistrationProperties properties;
-    private ConsulServiceRegistry registry;
+    private ConsulClient client;
     private ConsulAutoRegistration registration;
-    private URI servicesUri;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private ConsulDiscoveryProperties discovery;
+    private String where = "the registry";
+    private boolean resolved;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "registration-keeper");
         thread.setDaemon(true);
         return thread;
     });
     private volatile boolean stopping;
-    private volatile boolean registryReachable = true;
+    /** The last outcome worth a log line; a line is written only when it changes. */
+    private volatile Outcome state = Outcome.PRESENT;
 
-    public RegistrationKeeper(ObjectProvider<ConsulServiceRegistry> registry,
+    public RegistrationKeeper(ObjectProvider<ConsulClient> client,
                               ObjectProvider<ConsulAutoRegistration> registration,
+                              ObjectProvider<ConsulDiscoveryProperties> discovery,
                               ObjectProvider<ConsulProperties> consul, RegistrationProperties properties) {
-        this.registryProvider = registry;
+        this.clientProvider = client;
         this.registrationProvider = registration;
+        this.discoveryProvider = discovery;
         this.consulProvider = consul;
         this.properties = properties;
     }
 
+    /** Collaborators are looked up late on purpose (see {@link RegistrationKeeperAutoConfiguration}). */
+    private synchronized boolean resolve() {
+        if (!resolved) {
+            resolved = true;
+            client = clientProvider.getIfAvailable();
+            registration = registrationProvider.getIfAvailable();
+            discovery = discoveryProvider.getIfAvailable();
+            ConsulProperties consul = consulProvider.getIfAvailable();
+            if (consul != null) {
+                where = "the registry at " + consul.getHost() + ":" + consul.getPort();
+            }
+        }
+        return client != null && registration != null && discovery != null;
+    }
+
+    /**
+     * Right after Spring Cloud Consul registered this instance (still during start-up): make sure the
+     * registry took it. A 403 fails the start with the setting to fix; a registry that is not there
+     * yet does not (the service starts and registers when it appears, as with fail-fast=false).
+     */
+    @EventListener(InstanceRegisteredEvent.class)
+    void verifyInitialRegistration() {
+        if (!resolve()) {
+            return;
+        }
+        Look look = look();
+        switch (look.outcome()) {
+            case REFUSED -> {
+                state = Outcome.REFUSED;
+                throw refusal(look.detail());
+            }
+            case PRESENT, REGISTERED -> log.info("Registered {} in {}{}", registration.getInstanceId(), where,
+                    hasToken() ? " with an ACL token" : "");
+            default -> report(look);
+        }
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        registry = registryProvider.getIfAvailable();
-        registration = registrationProvider.getIfAvailable();
-        ConsulProperties consul = consulProvider.getIfAvailable();
-        if (registry == null || registration == null || consul == null) {
+        if (!resolve()) {
             log.info("Service registration is off: the registration keeper stays idle");
             return;
         }
-        String scheme = consul.getScheme() == null ? "http" : consul.getScheme();
-        servicesUri = URI.create(scheme + "://" + consul.getHost() + ":" + consul.getPort() + "/v1/agent/services");
         long everyMillis = properties.checkInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::ensureRegistered, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
     }
@@ -81,16 +138,25 @@ public class RegistrationKeeper {
     @EventListener(ContextClosedEvent.class)
     @Order(Ordered.HIGHEST_PRECEDENCE)
     void deregisterFirst() {
-        if (stopping || registration == null) {
+        if (stopping || registration == null || client == null) {
             return;
         }
         stopping = true;
         scheduler.shutdownNow();
+        if (state == Outcome.REFUSED) {
+            return; // never registered: nothing to take out, and no router to wait for
+        }
+        String id = registration.getInstanceId();
         try {
-            registry.deregister(registration);
-            log.info("Deregistered {} from the registry before shutting down", registration.getInstanceId());
+            ResponseEntity<Void> answer = client.agentServiceDeregister(id, token());
+            if (answer.getStatusCode().is2xxSuccessful()) {
+                log.info("Deregistered {} from the registry before shutting down", id);
+            } else {
+                log.warn("Could not deregister {} before shutting down: the registry answered {}{}", id,
+                        answer.getStatusCode().value(), answer.getStatusCode().value() == 403 ? tokenHint() : "");
+            }
         } catch (RuntimeException e) {
-            log.warn("Could not deregister {} before shutting down: {}", registration.getInstanceId(), e.getMessage());
+            log.warn("Could not deregister {} before shutting down: {}", id, describe(e));
         }
         try {
             Thread.sleep(properties.shutdownGrace().toMillis());
@@ -103,33 +169,104 @@ public class RegistrationKeeper {
         if (stopping) {
             return;
         }
+        try {
+            Look look = look();
+            if (!stopping) {
+                report(look);
+            }
+        } catch (RuntimeException e) {
+            report(new Look(Outcome.FAILED, describe(e)));
+        }
+    }
+
+    /** Is this instance in the registry? If not, register it again; either way say what happened. */
+    private Look look() {
         String id = registration.getInstanceId();
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(servicesUri).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return;
+            ResponseEntity<List<HealthService>> answer = client.getHealthServices(registration.getServiceId(), false,
+                    token(), null, ConsulClient.QueryParams.DEFAULT);
+            if (answer.getStatusCode().is2xxSuccessful() && answer.getBody() != null && answer.getBody().stream()
+                    .anyMatch(entry -> entry.getService() != null && id.equals(entry.getService().getId()))) {
+                return new Look(Outcome.PRESENT, "");
             }
-            if (!registryReachable) {
-                registryReachable = true;
-                log.info("Registry reachable again at {}", servicesUri.getAuthority());
-            }
-            JsonNode services = JSON.readTree(response.body());
-            if (!services.has(id) && !stopping) {
-                registry.register(registration);
-                log.info("Registration of {} was missing from the registry (restarted?): registered again", id);
-            }
-        } catch (IOException | JacksonException e) {
-            if (registryReachable) {
-                registryReachable = false;
-                log.warn("Registry not reachable at {} ({}); will register again when it is back",
-                        servicesUri.getAuthority(), e.getClass().getSimpleName());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("Checking the registration of {} failed: {}", id, e.getMessage());
+            // Not listed, or an answer that is not a list (ACLs hide what the token may not read, a 403
+            // for an unknown token): only the registration's own answer tells a refusal from a loss.
+        } catch (ResourceAccessException e) {
+            return new Look(Outcome.UNREACHABLE, describe(e));
+        } catch (RestClientException e) {
+            log.debug("Looking up {} in the registry failed: {}", id, describe(e));
         }
+        if (stopping) {
+            return new Look(Outcome.PRESENT, ""); // never register again while deregistering
+        }
+        try {
+            ResponseEntity<Void> answer = client.agentServiceRegister(token(), registration.getService());
+            int status = answer.getStatusCode().value();
+            if (answer.getStatusCode().is2xxSuccessful()) {
+                return new Look(Outcome.REGISTERED, "");
+            }
+            return new Look(status == 403 ? Outcome.REFUSED : Outcome.FAILED, "the registry answered " + status);
+        } catch (ResourceAccessException e) {
+            return new Look(Outcome.UNREACHABLE, describe(e));
+        } catch (RestClientException e) {
+            return new Look(Outcome.FAILED, describe(e));
+        }
+    }
+
+    /** One log line per change of state, in words an operator can act on. */
+    private void report(Look look) {
+        Outcome before = state;
+        String id = registration.getInstanceId();
+        switch (look.outcome()) {
+            case PRESENT -> {
+                if (before != Outcome.PRESENT && before != Outcome.REGISTERED) {
+                    log.info("Registry reachable again at {}; {} is registered", where, id);
+                }
+            }
+            case REGISTERED -> log.info("Registration of {} was missing from {} (restarted?): registered again", id, where);
+            case REFUSED -> {
+                if (before != Outcome.REFUSED) {
+                    log.error("{} This instance receives no traffic until it is fixed.", refusal(look.detail()).getMessage());
+                }
+            }
+            case UNREACHABLE -> {
+                if (before != Outcome.UNREACHABLE) {
+                    log.warn("Registry not reachable at {} ({}); will register {} again when it is back", where,
+                            look.detail(), id);
+                }
+            }
+            case FAILED -> {
+                if (before != Outcome.FAILED) {
+                    log.warn("Checking the registration of {} failed: {}; trying again every {}", id, look.detail(),
+                            properties.checkInterval());
+                }
+            }
+        }
+        state = look.outcome();
+    }
+
+    private RegistrationRefusedException refusal(String detail) {
+        return new RegistrationRefusedException(registration.getInstanceId(), registration.getServiceId(), hasToken(),
+                detail.replaceFirst("^the registry answered 403", "Forbidden"));
+    }
+
+    private String tokenHint() {
+        return " (set spring.cloud.consul.token, environment variable CONSUL_TOKEN, to a token with service:write on "
+                + registration.getServiceId() + ")";
+    }
+
+    private boolean hasToken() {
+        return StringUtils.hasText(discovery.getAclToken());
+    }
+
+    /** The token Spring Cloud Consul registers with; none rather than an empty header. */
+    private String token() {
+        return hasToken() ? discovery.getAclToken() : null;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(error);
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

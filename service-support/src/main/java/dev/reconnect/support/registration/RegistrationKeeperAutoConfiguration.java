@@ -4,7 +4,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulProperties;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.context.annotation.Bean;
@@ -12,16 +14,17 @@ import org.springframework.context.annotation.Bean;
 /**
  * Deliberately without ordering constraints or bean conditions: pinning this after Spring Cloud
  * Consul's auto-configuration reorders it so that its own auto-registration no longer matches.
- * The keeper looks its collaborators up once the application is ready instead.
+ * The keeper looks its collaborators up once the service registers (or is ready) instead.
  */
 @AutoConfiguration
 @ConditionalOnClass(ConsulServiceRegistry.class)
 @EnableConfigurationProperties(RegistrationProperties.class)
 public class RegistrationKeeperAutoConfiguration {
     @Bean
-    RegistrationKeeper registrationKeeper(ObjectProvider<ConsulServiceRegistry> registry,
+    RegistrationKeeper registrationKeeper(ObjectProvider<ConsulClient> client,
                                           ObjectProvider<ConsulAutoRegistration> registration,
+                                          ObjectProvider<ConsulDiscoveryProperties> discovery,
                                           ObjectProvider<ConsulProperties> consul, RegistrationProperties properties) {
-        return new RegistrationKeeper(registry, registration, consul, properties);
+        return new RegistrationKeeper(client, registration, discovery, consul, properties);
     }
 }
