@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.stereotype.Component;
@@ -28,10 +30,14 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Talks to api-service's message log. The instance is looked up in the registry (passing instances
- * only) once and kept until a request to it fails, so the registry is not asked per request.
+ * only) once and kept until a request to it fails, so the registry is not asked per request. When
+ * the registry cannot name one (it is down, or has lost its registrations), the last instance that
+ * answered is used again: an api-service restarted on its address while the registry is away must
+ * not stop delivery.
  */
 @Component
 public class LogClient {
+    private static final Logger log = LoggerFactory.getLogger(LogClient.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
@@ -40,6 +46,9 @@ public class LogClient {
     private final String serviceName;
     private final HttpClient http;
     private volatile URI instance;
+    /** The last instance that gave any HTTP answer: the fallback while the registry cannot name one. */
+    private volatile URI lastAnswered;
+    private volatile boolean fallbackAnnounced;
 
     public LogClient(DiscoveryClient discovery, WsProperties properties) {
         this.discovery = discovery;
@@ -100,7 +109,10 @@ public class LogClient {
     private HttpResponse<String> send(String pathAndQuery, HttpRequest.Builder request, boolean publish) {
         URI base = instance();
         try {
-            return http.send(request.uri(base.resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.uri(base.resolve(pathAndQuery)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            lastAnswered = base;
+            return response;
         } catch (IOException e) {
             if (publish && !neverSent(e)) {
                 throw outcomeUnknown("did not answer the publish (" + e.getClass().getSimpleName() + ")", e);
@@ -152,15 +164,30 @@ public class LogClient {
         try {
             passing = discovery.getInstances(serviceName);
         } catch (RuntimeException e) {
-            throw unavailable("cannot be looked up: the registry did not answer", e);
+            return lastAnswered().orElseThrow(() -> unavailable("cannot be looked up: the registry did not answer", e));
         }
         if (passing.isEmpty()) {
-            throw unavailable("has no passing instance in the registry", null);
+            return lastAnswered().orElseThrow(() -> unavailable("has no passing instance in the registry", null));
         }
         ServiceInstance chosen = passing.get(ThreadLocalRandom.current().nextInt(passing.size()));
         current = URI.create("http://" + chosen.getHost() + ":" + chosen.getPort());
         instance = current;
+        if (fallbackAnnounced) {
+            fallbackAnnounced = false;
+            log.info("The registry names {} instances again; using {}", serviceName, current);
+        }
         return current;
+    }
+
+    /** The last instance that answered, announced once per spell without the registry's help. */
+    private Optional<URI> lastAnswered() {
+        URI fallback = lastAnswered;
+        if (fallback != null && !fallbackAnnounced) {
+            fallbackAnnounced = true;
+            log.warn("The registry names no {} instance; going on with the last one that answered, {}",
+                    serviceName, fallback);
+        }
+        return Optional.ofNullable(fallback);
     }
 
     private <T> T parse(String body, Class<T> type) {

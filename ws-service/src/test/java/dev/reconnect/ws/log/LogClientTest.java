@@ -74,6 +74,30 @@ class LogClientTest {
     }
 
     @Test
+    void withTheRegistryDownTheLastInstanceThatAnsweredIsUsedAgain() throws IOException {
+        answer(201, "{\"key\":\"k\",\"seq\":1,\"duplicate\":false}", null);
+        int port = http.getAddress().getPort();
+        assertThat(client.publish("k", "b").seq()).isEqualTo(1);
+
+        http.stop(0); // api-service goes away, and the registry with it
+        when(discovery.getInstances("api-service")).thenThrow(new IllegalStateException("registry down"));
+        assertThatThrownBy(() -> client.publish("k2", "b"))
+                .isExactlyInstanceOf(LogUnavailableException.class).hasMessageContaining("cannot be reached");
+
+        // api-service is back on its address; the registry is still down
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        http.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = "{\"key\":\"k2\",\"seq\":2,\"duplicate\":false}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(201, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        http.start();
+        assertThat(client.publish("k2", "b").seq()).isEqualTo(2);
+    }
+
+    @Test
     void aPublishWithNoPassingInstanceWasNotStored() {
         when(discovery.getInstances("api-service")).thenReturn(List.of());
         assertThatThrownBy(() -> client.publish("k", "b"))
