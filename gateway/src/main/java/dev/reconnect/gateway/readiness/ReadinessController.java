@@ -6,6 +6,15 @@ import dev.reconnect.protocol.Durations;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
 import dev.reconnect.protocol.readiness.ReadinessChange;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -28,6 +37,10 @@ import reactor.core.publisher.Mono;
  * beyond). Unknown query parameters are ignored. {@code GET /readiness/changes}: the recent answers.
  */
 @RestController
+@Tag(name = "readiness", description = "Whether a client may (re)connect to /ws, from the gateway's live view of Consul")
+@OpenAPIDefinition(info = @Info(title = "gateway readiness API", version = "1",
+        description = "Error answers are {\"error\": \"<what is wrong>\"}. The WebSocket protocol of /ws is described "
+                + "in AsyncAPI: protocol/asyncapi.json."))
 class ReadinessController {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     /** Seconds a client should wait before asking again when not ready, or when turned away. */
@@ -44,8 +57,31 @@ class ReadinessController {
         this.slots = slots;
     }
 
+    /** The body of error answers; declared here only to describe it in the API description. */
+    @Schema(name = "Error")
+    record ErrorBody(@Schema(description = "what is wrong, for people") String error) {}
+
     @GetMapping(Paths.READINESS)
-    Mono<ResponseEntity<?>> readiness(@RequestParam(name = Readiness.PARAM_INDEX, required = false) String indexParam,
+    @Operation(summary = "Is every required service passing?", description = "Same body with 200 and 503. With ?index, "
+            + "the request is held until the answer's index differs from it, or the wait ends (long-poll).")
+    @ApiResponse(responseCode = "200", description = "ready: every required service has a passing instance",
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @ApiResponse(responseCode = "503", description = "not ready, or the registry is unreachable (registry: unavailable, stale: true)",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @ApiResponse(responseCode = "400", description = "a malformed index or wait",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "429", description = "too many long-polls held (registry.max-waiting, "
+            + "registry.max-waiting-per-address): wait Retry-After and ask again; not a failure",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    // Parsed here rather than bound (for error messages of our own); the schemas say what is accepted.
+    Mono<ResponseEntity<?>> readiness(@Parameter(description = "the index of the last answer seen: long-poll for the next change",
+                                              schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+                                      @RequestParam(name = Readiness.PARAM_INDEX, required = false) String indexParam,
+                                      @Parameter(description = "with index: how long to hold the request, e.g. 30s (the default); "
+                                              + "longer waits are cut to registry.max-wait (60s)",
+                                              schema = @Schema(type = "string", example = "30s"))
                                       @RequestParam(name = Readiness.PARAM_WAIT, required = false) String waitParam,
                                       ServerHttpRequest request) {
         if (indexParam == null) {
@@ -78,6 +114,9 @@ class ReadinessController {
     }
 
     @GetMapping(Paths.READINESS_CHANGES)
+    @Operation(summary = "The recent readiness changes, oldest first", description = "index, ready and time "
+            + "(epoch milliseconds, the gateway's clock) of each change the gateway recorded.")
+    @ApiResponse(responseCode = "200", description = "the changes", useReturnTypeSchema = true)
     ResponseEntity<ReadinessChange.History> changes() {
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(new ReadinessChange.History(view.changes()));
     }
