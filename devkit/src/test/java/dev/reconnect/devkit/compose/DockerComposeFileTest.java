@@ -39,8 +39,13 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Keeps docker-compose.yml, the module Dockerfiles and .dockerignore honest without a Docker engine: it reads
- * the files and checks them against the modules' poms and application.yml files.
+ * Keeps docker-compose.yml, the Dockerfile and .dockerignore honest without a Docker engine: it reads the files
+ * and checks them against the modules' poms and application.yml files.
+ *
+ * <p>Every runnable module's image is built from the one Dockerfile at the repository root, with build arguments
+ * (MODULE, PORT, ...) and a target stage per compose service. The Dockerfile checks therefore look at each
+ * service's image as that service's build makes it: the target stage and the stages it needs, with the service's
+ * build arguments substituted where the builder substitutes them ({@link Resolved}).
  *
  * <p>Each check is a function from the project files to a list of problems; the {@code @Test} methods assert
  * that the real files have none, and {@link #everyCheckCatchesItsMistake} proves each check fails on a
@@ -71,10 +76,22 @@ class DockerComposeFileTest {
             "client", "prometheus", "grafana");
 
     /**
-     * Modules that run as a compose service of the same name, built from {@code <module>/Dockerfile}.
+     * Modules that run as a compose service of the same name, built from the root {@link #DOCKERFILE}.
      * consul-emulator (a development stand-in for Consul) and devkit (the local launcher) do not run in compose.
      */
     static final List<String> RUNNABLE_MODULES = List.of("api-service", "ws-service", "gateway", "client");
+
+    /** The one Dockerfile, at the repository root (which is every build's context). */
+    static final String DOCKERFILE = "Dockerfile";
+
+    /**
+     * The Dockerfile's first line: the BuildKit Dockerfile frontend, latest 1.x, whatever frontend the local
+     * builder bundles (RUN --mount needs it). A parser directive counts only before any comment or instruction.
+     */
+    static final Pattern SYNTAX_DIRECTIVE = Pattern.compile("# syntax=docker/dockerfile:1(\\.\\d+)*");
+
+    /** Maven's repository in the maven image (root's ~/.m2): what the build's cache mount must cover. */
+    static final Set<String> MAVEN_REPOSITORY_MOUNTS = Set.of("/root/.m2", "/root/.m2/repository");
 
     /** The service that may be scaled ({@code docker compose up --scale ws-service=2}). */
     static final String SCALABLE_SERVICE = "ws-service";
@@ -135,7 +152,7 @@ class DockerComposeFileTest {
     static final Map<String, Integer> MANAGEMENT_PORT_DEFAULTS = Map.of("gateway", 9080, "api-service", 9081,
             "ws-service", 9082);
 
-    /** Spring Boot's layers, in the order the Dockerfiles must copy them (least to most often changed). */
+    /** Spring Boot's layers, in the order the Dockerfile must copy them (least to most often changed). */
     static final List<String> BOOT_LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies",
             "application");
 
@@ -159,8 +176,13 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void everyRunnableModuleHasAServiceBuiltFromItsDockerfile() {
+    void everyRunnableModuleHasAServiceBuiltFromTheDockerfile() {
         assertNoProblems("runnable modules in docker-compose.yml", checkRunnableModules(project));
+    }
+
+    @Test
+    void buildArgumentsAreTheOnesTheDockerfileDeclares() {
+        assertNoProblems("build args", checkBuildArgs(project));
     }
 
     @Test
@@ -209,8 +231,8 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void dockerfilesBuildTheModuleAndRunItAsNonRoot() {
-        assertNoProblems("Dockerfiles", checkDockerfiles(project));
+    void dockerfileBuildsEachModuleWithACachedRepositoryAndRunsItAsNonRoot() {
+        assertNoProblems("Dockerfile", checkDockerfile(project));
     }
 
     @Test
@@ -250,8 +272,23 @@ class DockerComposeFileTest {
         return Stream.of(
                 mistake("consul service removed", "checkServicesExist", p -> p.services().remove("consul")),
                 mistake("client service removed", "checkRunnableModules", p -> p.services().remove("client")),
-                mistake("gateway built from another module's Dockerfile", "checkRunnableModules",
-                        p -> p.build("gateway").put("dockerfile", "ws-service/Dockerfile")),
+                mistake("gateway built from a Dockerfile of its own", "checkRunnableModules",
+                        p -> p.build("gateway").put("dockerfile", "gateway/Dockerfile")),
+                mistake("client built from its module directory", "checkRunnableModules",
+                        p -> p.build("client").put("context", "./client")),
+                mistake("target that is no stage of the Dockerfile", "checkRunnableModules",
+                        p -> p.build("ws-service").put("target", "runtime")),
+                // The build arguments each service passes against the ARGs of the stages its target builds.
+                mistake("build arg misspelt", "checkBuildArgs", p -> {
+                    p.buildArgs("api-service").remove("MODULE");
+                    p.buildArgs("api-service").put("MODUL", "api-service");
+                }),
+                mistake("client given a PORT, which only the service stage declares", "checkBuildArgs",
+                        p -> p.buildArgs("client").put("PORT", "8080")),
+                mistake("required build arg missing", "checkBuildArgs", p -> p.buildArgs("ws-service").remove("PORT")),
+                mistake("required build arg empty", "checkBuildArgs", p -> p.buildArgs("gateway").put("MODULE", "")),
+                mistake("build arg the Dockerfile no longer declares", "checkBuildArgs",
+                        p -> p.editDockerfile(t -> t.replace("ARG DATA_DIR=\"\"\n", ""))),
                 mistake("consul image tag latest", "checkImagePins",
                         p -> p.service("consul").put("image", "hashicorp/consul:latest")),
                 mistake("consul image without tag", "checkImagePins",
@@ -259,11 +296,20 @@ class DockerComposeFileTest {
                 mistake("consul image with a floating minor tag", "checkImagePins",
                         p -> p.service("consul").put("image", "hashicorp/consul:1.20")),
                 mistake("runtime FROM with a floating tag", "checkImagePins",
-                        p -> p.editDockerfile("gateway", t -> t.replace("FROM eclipse-temurin:17.0.13_11-jre",
-                                "FROM eclipse-temurin:17-jre"))),
+                        p -> p.editDockerfile(t -> t.replace("FROM eclipse-temurin:17.0.20_8-jre-noble AS service",
+                                "FROM eclipse-temurin:17-jre-noble AS service"))),
                 mistake("build FROM latest", "checkImagePins",
-                        p -> p.editDockerfile("client", t -> t.replace("FROM maven:3.9.9-eclipse-temurin-17",
-                                "FROM maven:latest"))),
+                        p -> p.editDockerfile(t -> t.replace("FROM maven:3.9.16-eclipse-temurin-17 AS",
+                                "FROM maven:latest AS"))),
+                mistake("build FROM a floating Maven minor", "checkImagePins",
+                        p -> p.editDockerfile(t -> t.replace("FROM maven:3.9.16-eclipse-temurin-17 AS",
+                                "FROM maven:3.9-eclipse-temurin-17 AS"))),
+                mistake("base image from a build arg", "checkImagePins",
+                        p -> p.editDockerfile(t -> t.replace("FROM maven:3.9.16-eclipse-temurin-17 AS",
+                                "FROM maven:${MAVEN_TAG} AS"))),
+                mistake("client and services on different JREs", "checkImagePins",
+                        p -> p.editDockerfile(t -> t.replace("FROM eclipse-temurin:17.0.20_8-jre-noble AS client",
+                                "FROM eclipse-temurin:17.0.13_11-jre AS client"))),
                 mistake("Dockerfile path that does not exist", "checkBuildPaths",
                         p -> p.build("api-service").put("dockerfile", "api-service/Dockerfile.missing")),
                 mistake("build context that does not exist", "checkBuildPaths",
@@ -302,12 +348,23 @@ class DockerComposeFileTest {
                         p -> p.appConfigs.get("ws-service").flat().put(
                                 "spring.cloud.consul.discovery.health-check-path", "/actuator/health/readiness")),
                 mistake("Dockerfile HEALTHCHECK on the actuator path", "checkManagementPorts",
-                        p -> p.editDockerfile("gateway", t -> t.replace("/readyz", "/actuator/health/readiness"))),
+                        p -> p.editDockerfile(t -> t.replace("/readyz", "/actuator/health/readiness"))),
                 mistake("Dockerfile HEALTHCHECK removed", "checkManagementPorts",
-                        p -> p.editDockerfile("api-service", t -> t.replaceAll("(?m)^HEALTHCHECK.*$", ""))),
+                        p -> p.editDockerfile(t -> t.replaceAll("(?m)^HEALTHCHECK.*\\R.*$", ""))),
+                mistake("Dockerfile HEALTHCHECK disabled", "checkManagementPorts",
+                        p -> p.editDockerfile(t -> t.replaceAll("(?m)^HEALTHCHECK.*\\R.*$", "HEALTHCHECK NONE"))),
+                mistake("Dockerfile HEALTHCHECK on one fixed port for every service", "checkManagementPorts",
+                        p -> p.editDockerfile(t -> t.replace("localhost:${PORT}/readyz", "localhost:8080/readyz"))),
+                mistake("Dockerfile HEALTHCHECK reads the build arg, which is gone at run time", "checkManagementPorts",
+                        p -> p.editDockerfile(t -> t.replace("\"$HEALTHCHECK_URL\"", "http://localhost:${PORT}/readyz"))),
+                mistake("image exposes the management port", "checkManagementPorts",
+                        p -> p.editDockerfile(t -> t.replace("EXPOSE ${PORT}", "EXPOSE ${PORT} 9081"))),
                 mistake("healthcheck with a tool the image lacks", "checkHealthchecks",
                         p -> p.healthcheck("consul").put("test",
                                 List.of("CMD", "nc", "-z", "127.0.0.1", "8500"))),
+                mistake("services on the Alpine JRE, which has no curl", "checkHealthchecks",
+                        p -> p.editDockerfile(t -> t.replace("FROM eclipse-temurin:17.0.20_8-jre-noble AS service",
+                                "FROM eclipse-temurin:17.0.20_8-jre-alpine AS service"))),
                 mistake("gateway published on another host port", "checkPorts",
                         p -> p.service("gateway").put("ports", List.of("8081:8080"))),
                 mistake("consul UI not published", "checkPorts", p -> p.service("consul").remove("ports")),
@@ -315,8 +372,9 @@ class DockerComposeFileTest {
                         p -> p.service("ws-service").put("ports", List.of("8082:8082"))),
                 mistake("ws-service published on an ephemeral host port", "checkPorts",
                         p -> p.service("ws-service").put("ports", List.of("8082"))),
-                mistake("Dockerfile exposes another port", "checkPorts",
-                        p -> p.editDockerfile("api-service", t -> t.replace("EXPOSE 8081", "EXPOSE 8080"))),
+                mistake("image built for another port", "checkPorts", p -> p.buildArgs("api-service").put("PORT", "8080")),
+                mistake("Dockerfile exposes one fixed port for every service", "checkPorts",
+                        p -> p.editDockerfile(t -> t.replace("EXPOSE ${PORT}", "EXPOSE 8080"))),
                 mistake("client pointed at another gateway port", "checkPorts",
                         p -> p.service("client").put("command", List.of("listen", "--gateway", "http://gateway:9090"))),
                 mistake("unknown variable", "checkEnvironment", p -> p.env("api-service").put("FOO_BAR", "1")),
@@ -354,20 +412,53 @@ class DockerComposeFileTest {
                         p -> p.env("api-service").put("API_DATA_DIR", "/tmp/api")),
                 mistake("restart policy removed", "checkRestartPolicies",
                         p -> p.service("gateway").remove("restart")),
-                mistake("Dockerfile runs as root", "checkDockerfiles",
-                        p -> p.editDockerfile("ws-service", t -> t.replace("USER 10001:10001", "USER root"))),
-                mistake("Dockerfile without USER", "checkDockerfiles",
-                        p -> p.editDockerfile("client", t -> t.replace("USER 10001:10001\n", ""))),
-                mistake("Dockerfile misses a needed module's sources", "checkDockerfiles",
-                        p -> p.editDockerfile("api-service",
-                                t -> t.replace("COPY service-support/src service-support/src\n", ""))),
-                mistake("Dockerfile misses a module pom", "checkDockerfiles",
-                        p -> p.editDockerfile("gateway", t -> t.replace("COPY devkit/pom.xml devkit/\n", ""))),
-                mistake("Dockerfile builds another module", "checkDockerfiles",
-                        p -> p.editDockerfile("ws-service", t -> t.replace("-pl ws-service -am package",
-                                "-pl api-service -am package"))),
-                mistake("Boot layers copied out of order", "checkDockerfiles",
-                        p -> p.editDockerfile("gateway", t -> t
+                mistake("api-service's image does not create its data directory", "checkDataVolume",
+                        p -> p.buildArgs("api-service").remove("DATA_DIR")),
+                mistake("api-service's image creates another data directory", "checkDataVolume",
+                        p -> p.buildArgs("api-service").put("DATA_DIR", "/var/lib/api")),
+                mistake("no syntax directive", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("# syntax=docker/dockerfile:1\n", ""))),
+                mistake("syntax directive below a comment, where it is ignored", "checkDockerfile",
+                        p -> p.editDockerfile(t -> "# One Dockerfile\n" + t)),
+                mistake("no cache mount for Maven's repository", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("--mount=type=cache,target=/root/.m2,sharing=locked ", ""))),
+                mistake("cache mount on a directory Maven does not use", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("target=/root/.m2,", "target=/tmp/m2,"))),
+                mistake("a bind mount instead of a cache", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("--mount=type=cache,", "--mount=type=bind,"))),
+                mistake("a second Maven run without the cache", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("WORKDIR /workspace\n",
+                                "WORKDIR /workspace\nRUN mvn -B -q help:evaluate -Dexpression=project.version\n"))),
+                mistake("Dockerfile runs as root", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("USER 10001:10001", "USER root"))),
+                mistake("client stage without USER", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replaceFirst("USER 10001:10001\n", ""))),
+                mistake("Dockerfile misses a needed module's sources", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("COPY service-support/src service-support/src\n", ""))),
+                mistake("Dockerfile misses the gateway's test-scope module", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("COPY consul-emulator/src consul-emulator/src\n", ""))),
+                mistake("Dockerfile copies a fixed module's sources", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("COPY ${MODULE}/src ${MODULE}/src", "COPY gateway/src gateway/src"))),
+                mistake("Dockerfile misses a module pom", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("COPY devkit/pom.xml devkit/\n", ""))),
+                mistake("Dockerfile builds a fixed module", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("-pl \"$MODULE\" -am package", "-pl gateway -am package"))),
+                mistake("service built with another module's name", "checkDockerfile",
+                        p -> p.buildArgs("ws-service").put("MODULE", "api-service")),
+                mistake("Boot jar under another name", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("\"$MODULE/target/$MODULE.jar\"", "\"$MODULE/target/app.jar\""))),
+                mistake("services run on the Maven build image", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("FROM eclipse-temurin:17.0.20_8-jre-noble AS service",
+                                "FROM build AS service"))),
+                mistake("Boot service built as the client", "checkDockerfile", p -> p.build("gateway").put("target", "client")),
+                mistake("client built as a service (no target: the last stage)", "checkDockerfile",
+                        p -> p.build("client").remove("target")),
+                mistake("client image with a HEALTHCHECK on a port it does not have", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t.replace("ENTRYPOINT [\"java\", \"-jar\", \"/app/client-cli.jar\"]",
+                                "HEALTHCHECK CMD curl -fsS http://localhost:8080/readyz\n"
+                                        + "ENTRYPOINT [\"java\", \"-jar\", \"/app/client-cli.jar\"]"))),
+                mistake("Boot layers copied out of order", "checkDockerfile",
+                        p -> p.editDockerfile(t -> t
                                 .replace("extracted/dependencies/ ./", "extracted/TMP/ ./")
                                 .replace("extracted/application/ ./", "extracted/dependencies/ ./")
                                 .replace("extracted/TMP/ ./", "extracted/application/ ./"))),
@@ -506,7 +597,8 @@ class DockerComposeFileTest {
             Map.entry("checkStartupOrder", DockerComposeFileTest::checkStartupOrder),
             Map.entry("checkDataVolume", DockerComposeFileTest::checkDataVolume),
             Map.entry("checkRestartPolicies", DockerComposeFileTest::checkRestartPolicies),
-            Map.entry("checkDockerfiles", DockerComposeFileTest::checkDockerfiles),
+            Map.entry("checkBuildArgs", DockerComposeFileTest::checkBuildArgs),
+            Map.entry("checkDockerfile", DockerComposeFileTest::checkDockerfile),
             Map.entry("checkDockerignore", DockerComposeFileTest::checkDockerignore),
             Map.entry("checkConsulAcl", DockerComposeFileTest::checkConsulAcl),
             Map.entry("checkLoopbackPorts", DockerComposeFileTest::checkLoopbackPorts),
@@ -532,7 +624,7 @@ class DockerComposeFileTest {
         for (String module : p.modules) {
             if (p.isBootModule(module) && !RUNNABLE_MODULES.contains(module)) {
                 problems.add("module " + module + " is a Spring Boot application but not in RUNNABLE_MODULES: "
-                        + "give it a service and a Dockerfile");
+                        + "give it a service built from the Dockerfile");
             }
         }
         for (String module : RUNNABLE_MODULES) {
@@ -547,14 +639,53 @@ class DockerComposeFileTest {
                 continue;
             }
             Path dockerfile = p.dockerfilePath(build);
-            Path expected = p.root().resolve(module).resolve("Dockerfile").normalize();
+            Path expected = p.root().resolve(DOCKERFILE).normalize();
             if (!expected.equals(dockerfile)) {
-                problems.add("service " + module + " builds from " + p.root().relativize(dockerfile) + ", expected "
-                        + module + "/Dockerfile");
+                problems.add("service " + module + " builds from " + p.root().relativize(dockerfile) + ", expected the"
+                        + " one " + DOCKERFILE + " at the repository root (with build args saying which module)");
             }
             if (!p.root().equals(p.contextPath(build))) {
                 problems.add("service " + module + ": build context must be the repository root '.' (the Dockerfile"
                         + " needs the parent pom and the shared modules)");
+            }
+            ImageBuild image = p.imageBuild(module);
+            if (image != null && !image.stages().containsKey(image.target())) {
+                problems.add("service " + module + ": build target '" + image.target() + "' is no stage of the"
+                        + " Dockerfile (stages: " + image.stages().keySet() + ")");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The build args each service passes are ARGs of the stages its target builds, and every ARG those stages declare
+     * without a default is given a value. An argument no stage declares is ignored with a mere warning (a misspelt
+     * name builds an image without it); a required one left out builds with an empty value.
+     */
+    static List<String> checkBuildArgs(Project p) {
+        List<String> problems = new ArrayList<>();
+        for (String service : p.services().keySet()) {
+            ImageBuild image = p.imageBuild(service);
+            if (image == null || !image.stages().containsKey(image.target())) {
+                continue;
+            }
+            Set<String> declared = new TreeSet<>();
+            Set<String> required = new TreeSet<>();
+            for (Resolved stage : image.needed()) {
+                declared.addAll(stage.declared());
+                required.addAll(stage.required());
+            }
+            for (String arg : image.args().keySet()) {
+                if (!declared.contains(arg)) {
+                    problems.add("service " + service + " passes build arg " + arg + ", which no stage of target '"
+                            + image.target() + "' declares (it declares " + declared + ")");
+                }
+            }
+            for (String arg : required) {
+                if (image.args().getOrDefault(arg, "").isBlank()) {
+                    problems.add("service " + service + " must pass build arg " + arg + " (an ARG without a default in"
+                            + " the stages target '" + image.target() + "' builds)");
+                }
             }
         }
         return problems;
@@ -571,21 +702,31 @@ class DockerComposeFileTest {
                 }
             }
         });
-        p.dockerfiles.forEach((module, text) -> {
+        if (p.dockerfile != null) {
             Set<String> stages = new LinkedHashSet<>();
-            for (List<Instruction> stage : Dockerfile.stages(text)) {
+            for (List<Instruction> stage : Dockerfile.stages(p.dockerfile)) {
                 From from = From.parse(stage.get(0).args());
                 if (!stages.contains(from.image())) {
                     String why = unpinned(from.image());
                     if (why != null) {
-                        problems.add(module + "/Dockerfile: FROM " + from.image() + " " + why);
+                        problems.add(DOCKERFILE + ": FROM " + from.image() + " " + why);
                     }
                 }
                 if (from.alias() != null) {
                     stages.add(from.alias());
                 }
             }
-        });
+        }
+        // One JRE for every image: a bump of the runtime image then reaches the client and the services together.
+        Map<String, String> runtimes = new LinkedHashMap<>();
+        for (String module : RUNNABLE_MODULES) {
+            if (p.imageBuild(module) != null) {
+                runtimes.put(module, p.runtimeImage(module));
+            }
+        }
+        if (new LinkedHashSet<>(runtimes.values()).size() > 1) {
+            problems.add(DOCKERFILE + ": the run stages must share one runtime image, are " + runtimes);
+        }
         return problems;
     }
 
@@ -722,14 +863,19 @@ class DockerComposeFileTest {
                     }
                 }
             }
-            String dockerfile = p.dockerfiles.get(module);
-            if (dockerfile != null) {
-                List<String> checks = Dockerfile.stages(dockerfile).stream().reduce((a, b) -> b).orElse(List.of())
-                        .stream().filter(i -> i.keyword().equals("HEALTHCHECK")).map(Instruction::args).toList();
+            ImageBuild build = p.imageBuild(module);
+            if (build != null && build.stages().containsKey(build.target())) {
+                Resolved image = build.image();
+                String command = image.healthcheck();
                 String expected = "http://localhost:" + port + READINESS_PATH;
-                if (checks.size() != 1 || !checks.get(0).contains(expected) || !checks.get(0).contains("curl")) {
-                    problems.add(module + "/Dockerfile: the final stage must have one HEALTHCHECK with curl on " + expected
-                            + ", has " + checks);
+                if (command == null || !command.contains(expected) || !command.matches("(?s).*\\bcurl\\b.*")) {
+                    problems.add(module + "'s image (" + DOCKERFILE + ", target " + build.target() + "): its HEALTHCHECK"
+                            + " must run curl on " + expected + " (as the container's shell sees it), runs " + command
+                            + " (written " + image.last("HEALTHCHECK") + ")");
+                }
+                if (image.exposed().contains(String.valueOf(expectedManagement))) {
+                    problems.add(module + "'s image exposes its management port " + expectedManagement + ": "
+                            + image.exposed());
                 }
             }
         }
@@ -768,13 +914,12 @@ class DockerComposeFileTest {
                     problems.add("service " + name + " exposes " + exposed + " but listens on " + port);
                 }
             }
-            String dockerfile = p.dockerfiles.get(name);
-            if (dockerfile != null) {
-                List<String> exposes = Dockerfile.stages(dockerfile).stream()
-                        .reduce((a, b) -> b).orElse(List.of()).stream()
-                        .filter(i -> i.keyword().equals("EXPOSE")).map(Instruction::args).toList();
-                if (!exposes.equals(List.of(String.valueOf(port)))) {
-                    problems.add(name + "/Dockerfile: final stage must EXPOSE " + port + ", has " + exposes);
+            ImageBuild build = p.imageBuild(name);
+            if (build != null && build.stages().containsKey(build.target())) {
+                List<String> exposed = build.image().exposed();
+                if (!exposed.equals(List.of(String.valueOf(port)))) {
+                    problems.add(name + "'s image (" + DOCKERFILE + ", target " + build.target() + ") must EXPOSE "
+                            + port + " only, exposes " + exposed);
                 }
             }
         });
@@ -1022,6 +1167,16 @@ class DockerComposeFileTest {
             problems.add("API_DATA_DIR=" + dataDir + " is not on a named volume (declared under top-level volumes:"
                     + " " + named + "), api-service mounts " + api.get("volumes"));
         }
+        // A fresh named volume takes the owner of the image's directory it is mounted on; without that directory
+        // (owned by the user the image runs as) the volume is root's and the non-root service cannot write its log.
+        ImageBuild build = p.imageBuild("api-service");
+        if (build != null && build.stages().containsKey(build.target())) {
+            Pattern chown = Pattern.compile("\\bchown\\s+\\S+\\s+\"?" + Pattern.quote(dataDir) + "\"?(\\s|;|$)");
+            if (build.image().all("RUN").stream().noneMatch(run -> chown.matcher(run).find())) {
+                problems.add("api-service's image must create API_DATA_DIR " + dataDir + " owned by the app user (build"
+                        + " arg DATA_DIR: " + build.args().get("DATA_DIR") + ")");
+            }
+        }
         return problems;
     }
 
@@ -1046,28 +1201,49 @@ class DockerComposeFileTest {
         return problems;
     }
 
-    static List<String> checkDockerfiles(Project p) {
+    /**
+     * The one Dockerfile, as each runnable module's service builds it (its target and build args): BuildKit syntax;
+     * every pom and the sources 'mvn -pl MODULE -am' needs; that build with Maven's repository on a cache mount; a
+     * non-root user; a Boot service as its layers with the JarLauncher; the client as its shaded jar, with no port
+     * and so no EXPOSE or HEALTHCHECK.
+     */
+    static List<String> checkDockerfile(Project p) {
         List<String> problems = new ArrayList<>();
+        if (p.dockerfile == null) {
+            return List.of(DOCKERFILE + " is missing at the repository root");
+        }
+        String firstLine = p.dockerfile.lines().findFirst().orElse("").trim();
+        if (!SYNTAX_DIRECTIVE.matcher(firstLine).matches()) {
+            problems.add(DOCKERFILE + ": the first line must be '# syntax=docker/dockerfile:1' (the BuildKit frontend"
+                    + " for RUN --mount; below a comment or an instruction it is an ordinary comment), is '" + firstLine
+                    + "'");
+        }
         for (String module : RUNNABLE_MODULES) {
-            String text = p.dockerfiles.get(module);
-            if (text == null) {
-                problems.add(module + "/Dockerfile is missing");
-                continue;
+            ImageBuild build = p.imageBuild(module);
+            if (build == null || !build.stages().containsKey(build.target())) {
+                continue; // checkRunnableModules reports it
             }
-            String where = module + "/Dockerfile: ";
-            List<List<Instruction>> stages = Dockerfile.stages(text);
-            if (stages.size() < 2) {
-                problems.add(where + "must be multi-stage (build with Maven, run on a JRE)");
-                continue;
+            String where = module + "'s image (" + DOCKERFILE + ", target " + build.target() + ", args " + build.args()
+                    + "): ";
+            Resolved image = build.image();
+            List<Resolved> needed = build.needed();
+            if (Dockerfile.lineage(build.stages(), build.target()).stream().anyMatch(s -> s.instructions().stream()
+                    .anyMatch(i -> i.keyword().equals("RUN") && i.args().matches(".*\\bmvn\\b.*")))) {
+                problems.add(where + "the run stage must not be based on the Maven build stage (a JRE only)");
             }
-            List<Instruction> build = stages.get(0);
-            List<Instruction> run = stages.get(stages.size() - 1);
             Set<String> copied = new LinkedHashSet<>();
-            for (Instruction i : build) {
-                if (i.keyword().equals("COPY")) {
-                    List<String> args = Dockerfile.args(i.args());
-                    args.subList(0, args.size() - 1).stream().filter(a -> !a.startsWith("--"))
-                            .map(a -> a.replaceAll("/$", "")).forEach(copied::add);
+            // A set: the stages a target needs share ancestors (layers is FROM build), each resolved with its lineage.
+            Set<String> mavenRuns = new LinkedHashSet<>();
+            for (Resolved stage : needed) {
+                for (Instruction i : stage.instructions()) {
+                    if (i.keyword().equals("COPY") && Dockerfile.copyFrom(i.args()) == null) {
+                        List<String> args = Dockerfile.args(i.args());
+                        args.subList(0, args.size() - 1).stream().filter(a -> !a.startsWith("--"))
+                                .map(a -> a.replaceAll("/$", "")).forEach(copied::add);
+                    }
+                    if (i.keyword().equals("RUN") && i.args().matches(".*\\bmvn\\b.*")) {
+                        mavenRuns.add(i.args());
+                    }
                 }
             }
             for (String source : copied) {
@@ -1083,34 +1259,45 @@ class DockerComposeFileTest {
             if (!copied.contains("pom.xml")) {
                 problems.add(where + "must COPY the root pom.xml");
             }
-            for (String needed : p.alsoMake(module)) {
-                if (!copied.contains(needed + "/src")) {
-                    problems.add(where + "must COPY " + needed + "/src (mvn -pl " + module + " -am builds " + needed + ")");
+            Set<String> sources = new LinkedHashSet<>(p.alsoMake(module));
+            sources.add(module);
+            for (String needs : sources) {
+                if (!copied.contains(needs + "/src")) {
+                    problems.add(where + "must COPY " + needs + "/src (mvn -pl " + module + " -am builds " + needs + ")");
                 }
             }
-            boolean packages = build.stream().anyMatch(i -> i.keyword().equals("RUN")
-                    && i.args().matches(".*\\bmvn\\b.*") && i.args().contains(" package")
-                    && i.args().matches(".*-pl\\s+" + Pattern.quote(module) + "\\s.*") && i.args().contains("-am"));
+            boolean packages = mavenRuns.stream().anyMatch(run -> run.contains(" package")
+                    && run.matches(".*-pl\\s+\"?" + Pattern.quote(module) + "\"?\\s.*") && run.contains("-am"));
             if (!packages) {
-                problems.add(where + "must build with 'mvn … -pl " + module + " -am package'");
+                problems.add(where + "must build with 'mvn … -pl " + module + " -am package', runs " + mavenRuns);
             }
-            List<String> users = run.stream().filter(i -> i.keyword().equals("USER")).map(Instruction::args).toList();
-            String user = users.isEmpty() ? null : users.get(users.size() - 1);
+            // Every Maven run: one without the cache would download the whole repository into a layer of its own.
+            for (String run : mavenRuns) {
+                boolean cached = Dockerfile.mounts(run).stream().anyMatch(m -> "cache".equals(m.get("type"))
+                        && MAVEN_REPOSITORY_MOUNTS.contains(m.getOrDefault("target",
+                        m.getOrDefault("dst", m.get("destination")))));
+                if (!cached) {
+                    problems.add(where + "RUN " + run + " must have Maven's repository on a BuildKit cache mount"
+                            + " (--mount=type=cache,target=/root/.m2), so that the images share one download");
+                }
+            }
+            String user = image.last("USER");
             if (user == null || user.split(":")[0].equals("root") || user.split(":")[0].equals("0")) {
-                problems.add(where + "the runtime stage must switch to a non-root USER, has " + user);
+                problems.add(where + "must run as a non-root USER, has " + user);
             }
-            String entrypoint = run.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args)
-                    .reduce((a, b) -> b).orElse("");
+            String entrypoint = image.last("ENTRYPOINT");
+            entrypoint = entrypoint == null ? "" : entrypoint;
             if (p.isBootModule(module)) {
-                boolean extracts = build.stream().anyMatch(i -> i.keyword().equals("RUN")
-                        && i.args().contains("-Djarmode=tools") && i.args().contains(" extract")
-                        && i.args().contains("--layers") && i.args().contains("--launcher"));
+                String jar = module + "/target/" + finalName(p, module) + ".jar";
+                boolean extracts = needed.stream().flatMap(r -> r.all("RUN").stream()).anyMatch(run ->
+                        run.contains("-Djarmode=tools") && run.contains(" extract") && run.contains("--layers")
+                                && run.contains("--launcher") && Dockerfile.args(run).contains(jar));
                 if (!extracts) {
-                    problems.add(where + "must extract the layers: java -Djarmode=tools -jar … extract --layers"
-                            + " --launcher --destination …");
+                    problems.add(where + "must extract the layers of " + jar + ": java -Djarmode=tools -jar " + jar
+                            + " extract --layers --launcher --destination …");
                 }
                 List<String> layers = new ArrayList<>();
-                for (Instruction i : run) {
+                for (Instruction i : image.instructions()) {
                     Matcher m = Pattern.compile("extracted/([a-z-]+)/?\\s").matcher(i.args() + " ");
                     if (i.keyword().equals("COPY") && m.find()) {
                         layers.add(m.group(1));
@@ -1120,17 +1307,31 @@ class DockerComposeFileTest {
                     problems.add(where + "must copy the layers in the order " + BOOT_LAYERS + ", copies " + layers);
                 }
                 if (!entrypoint.contains("org.springframework.boot.loader.launch.JarLauncher")) {
-                    problems.add(where + "ENTRYPOINT must start org.springframework.boot.loader.launch.JarLauncher");
+                    problems.add(where + "ENTRYPOINT must start org.springframework.boot.loader.launch.JarLauncher, is "
+                            + entrypoint);
                 }
             } else {
-                boolean copiesJar = run.stream().anyMatch(i -> i.keyword().equals("COPY")
-                        && i.args().contains(module + "/target/" + module + "-cli.jar"));
+                boolean copiesJar = image.all("COPY").stream().anyMatch(c -> c.contains(module + "/target/" + module
+                        + "-cli.jar"));
                 if (!copiesJar || !entrypoint.contains(module + "-cli.jar")) {
                     problems.add(where + "must copy and run " + module + "/target/" + module + "-cli.jar");
+                }
+                // The CLI listens on no port: an EXPOSE would be false, a HEALTHCHECK would find nothing to probe and
+                // mark a working client unhealthy.
+                if (!image.exposed().isEmpty() || image.healthcheck() != null) {
+                    problems.add(where + "has no port: must EXPOSE nothing and have no HEALTHCHECK, has EXPOSE "
+                            + image.exposed() + ", HEALTHCHECK " + image.last("HEALTHCHECK"));
                 }
             }
         }
         return problems;
+    }
+
+    /** A module's jar name without .jar: its pom's build/finalName, else artifactId-version as Maven names it. */
+    static String finalName(Project p, String module) {
+        Element pom = p.poms.get(module).getDocumentElement();
+        String name = text(child(pom, "build"), "finalName");
+        return name != null ? name : text(pom, "artifactId") + "-" + text(pom, "version");
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1648,7 +1849,8 @@ class DockerComposeFileTest {
         final Map<String, Object> compose;
         final List<String> modules;
         final Map<String, Document> poms = new LinkedHashMap<>();
-        final Map<String, String> dockerfiles = new LinkedHashMap<>();
+        /** The root Dockerfile's text, or null when there is none. */
+        String dockerfile;
         final Map<String, AppConfig> appConfigs = new LinkedHashMap<>();
         String dockerignore;
         /** ops/: Prometheus's configuration, Grafana's provisioning and dashboards (file name -> text), ACL files. */
@@ -1683,15 +1885,13 @@ class DockerComposeFileTest {
             Project p = new Project(root, deepCopy(compose), modules);
             for (String module : modules) {
                 p.poms.put(module, xml(root.resolve(module).resolve("pom.xml")));
-                Path dockerfile = root.resolve(module).resolve("Dockerfile");
-                if (Files.isRegularFile(dockerfile)) {
-                    p.dockerfiles.put(module, Files.readString(dockerfile));
-                }
                 Path yml = root.resolve(module).resolve("src/main/resources/application.yml");
                 if (Files.isRegularFile(yml)) {
                     p.appConfigs.put(module, AppConfig.read(yml));
                 }
             }
+            Path dockerfile = root.resolve(DOCKERFILE);
+            p.dockerfile = Files.isRegularFile(dockerfile) ? Files.readString(dockerfile) : null;
             Path ignore = root.resolve(".dockerignore");
             p.dockerignore = Files.isRegularFile(ignore) ? Files.readString(ignore) : null;
             Path prometheusConfig = root.resolve(PROMETHEUS_CONFIG);
@@ -1842,11 +2042,25 @@ class DockerComposeFileTest {
             return mutableMap(service(name), "depends_on");
         }
 
-        void editDockerfile(String module, Function<String, String> edit) {
-            String before = dockerfiles.get(module);
-            String after = edit.apply(before);
-            assertTrue(!after.equals(before), "the edit did not change " + module + "/Dockerfile");
-            dockerfiles.put(module, after);
+        void editDockerfile(Function<String, String> edit) {
+            String after = edit.apply(dockerfile);
+            assertTrue(!after.equals(dockerfile), "the edit did not change the Dockerfile");
+            dockerfile = after;
+        }
+
+        /** A service's build arguments (map or "NAME=value" list form), mutable. */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> buildArgs(String name) {
+            Map<String, Object> build = build(name);
+            if (build.get("args") instanceof List<?> l) {
+                Map<String, Object> args = new LinkedHashMap<>();
+                l.forEach(entry -> {
+                    String[] kv = str(entry).split("=", 2);
+                    args.put(kv[0], kv.length > 1 ? kv[1] : "");
+                });
+                build.put("args", args);
+            }
+            return mutableMap(build, "args");
         }
 
         Path contextPath(Map<String, Object> build) {
@@ -1859,20 +2073,37 @@ class DockerComposeFileTest {
             return contextPath(build).resolve(dockerfile == null ? "Dockerfile" : str(dockerfile)).normalize();
         }
 
-        /** The runtime base image of a service: its image:, or the last FROM of its Dockerfile. */
+        /** The runtime base image of a service: its image:, or the image its build's target stage is FROM. */
         String runtimeImage(String service) {
             Map<String, Object> s = services().get(service);
             if (s.get("build") != null) {
-                Path dockerfile = dockerfilePath(map(s.get("build")));
-                String module = root.relativize(dockerfile).getName(0).toString();
-                String text = dockerfiles.get(module);
-                if (text == null) {
-                    return null;
-                }
-                List<List<Instruction>> stages = Dockerfile.stages(text);
-                return From.parse(stages.get(stages.size() - 1).get(0).args()).image();
+                ImageBuild build = imageBuild(service);
+                return build == null ? null : Dockerfile.baseImage(build.stages(), build.target());
             }
             return s.get("image") == null ? null : str(s.get("image"));
+        }
+
+        /** How a service's image is built from the root Dockerfile, or null when it is built from anything else. */
+        ImageBuild imageBuild(String service) {
+            Map<String, Object> s = services().get(service);
+            if (s == null || s.get("build") == null || dockerfile == null
+                    || !dockerfilePath(map(s.get("build"))).equals(root.resolve(DOCKERFILE).normalize())) {
+                return null;
+            }
+            Map<String, Object> build = map(s.get("build"));
+            Map<String, String> args = new LinkedHashMap<>();
+            Object raw = build.get("args");
+            if (raw instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> args.put(str(k), str(v)));
+            } else {
+                list(raw).forEach(entry -> {
+                    String[] kv = str(entry).split("=", 2);
+                    args.put(kv[0], kv.length > 1 ? kv[1] : "");
+                });
+            }
+            Map<String, Stage> stages = Dockerfile.named(dockerfile);
+            String target = build.get("target") == null ? Dockerfile.lastStage(stages) : str(build.get("target"));
+            return new ImageBuild(service, stages, target, args);
         }
 
         boolean isBootModule(String module) {
@@ -1975,7 +2206,81 @@ class DockerComposeFileTest {
         }
     }
 
+    /** A build stage: its name (the FROM alias, or its index), what it is FROM, and its other instructions. */
+    record Stage(String name, String base, List<Instruction> instructions) {
+    }
+
+    /** One compose service's image: the Dockerfile's stages, the target stage compose builds, the build args. */
+    record ImageBuild(String service, Map<String, Stage> stages, String target, Map<String, String> args) {
+
+        /** The target stage as the image is made (its lineage, resolved with the build args). */
+        Resolved image() {
+            return Dockerfile.resolve(stages, target, args);
+        }
+
+        /** Every stage the target needs (its lineage and the stages it copies from), each resolved. */
+        List<Resolved> needed() {
+            return Dockerfile.needed(stages, target).stream().map(name -> Dockerfile.resolve(stages, name, args)).toList();
+        }
+    }
+
+    /**
+     * The instructions of a stage and of the stages it is FROM, as the builder runs them for one set of build
+     * arguments: ARG and ENV values substituted where the builder substitutes them (COPY, ADD, ENV, EXPOSE, USER,
+     * WORKDIR, LABEL, VOLUME) and where RUN's shell does (build arguments are environment variables of RUN); CMD,
+     * ENTRYPOINT and HEALTHCHECK kept as written, since they are expanded, if at all, by a shell at run time, which
+     * sees only {@link #env}.
+     *
+     * @param declared every ARG the stages declare; {@code required} those without a default
+     */
+    record Resolved(List<Instruction> instructions, Map<String, String> env, Set<String> declared,
+                    Set<String> required) {
+
+        List<String> all(String keyword) {
+            return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+        }
+
+        /** The last instruction of a kind (what the image keeps for USER, ENTRYPOINT, HEALTHCHECK), or null. */
+        String last(String keyword) {
+            List<String> found = all(keyword);
+            return found.isEmpty() ? null : found.get(found.size() - 1);
+        }
+
+        /** The ports the image exposes (every EXPOSE, protocol suffix dropped). */
+        List<String> exposed() {
+            return all("EXPOSE").stream().flatMap(a -> Arrays.stream(a.trim().split("\\s+"))).filter(w -> !w.isEmpty())
+                    .map(w -> w.replaceAll("/(tcp|udp)$", "")).toList();
+        }
+
+        /**
+         * The HEALTHCHECK's command as the container runs it: a shell-form command expanded with the image's
+         * environment; an exec form (CMD [...]) unexpanded. Null when there is none or it is NONE.
+         */
+        String healthcheck() {
+            String args = last("HEALTHCHECK");
+            if (args == null) {
+                return null;
+            }
+            String rest = args.trim();
+            while (rest.startsWith("--")) {
+                int space = rest.indexOf(' ');
+                rest = space < 0 ? "" : rest.substring(space + 1).trim();
+            }
+            if (rest.toUpperCase(Locale.ROOT).startsWith("NONE") || !rest.toUpperCase(Locale.ROOT).startsWith("CMD")) {
+                return null;
+            }
+            String command = rest.substring(3).trim();
+            return command.startsWith("[") ? command : Dockerfile.expand(command, env);
+        }
+    }
+
     static final class Dockerfile {
+        private static final Pattern VARIABLE = Pattern.compile(
+                "\\\\\\$|\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?}|([A-Za-z_][A-Za-z0-9_]*))");
+        /** Instructions whose arguments the builder itself substitutes ARG and ENV values into. */
+        private static final Set<String> SUBSTITUTED = Set.of("COPY", "ADD", "ENV", "EXPOSE", "USER", "WORKDIR", "LABEL",
+                "VOLUME", "STOPSIGNAL", "RUN");
+
         /** Instructions grouped by stage (each list starts with its FROM); continuations joined, comments dropped. */
         static List<List<Instruction>> stages(String text) {
             List<List<Instruction>> stages = new ArrayList<>();
@@ -2011,14 +2316,154 @@ class DockerComposeFileTest {
             return stages;
         }
 
-        /** Arguments of COPY/ADD in shell or exec (JSON array) form. */
+        /** The stages by name (a FROM alias, or the stage's index as the builder also accepts). */
+        static Map<String, Stage> named(String text) {
+            Map<String, Stage> result = new LinkedHashMap<>();
+            List<List<Instruction>> stages = stages(text);
+            for (int n = 0; n < stages.size(); n++) {
+                From from = From.parse(stages.get(n).get(0).args());
+                String name = from.alias() != null ? from.alias() : String.valueOf(n);
+                result.put(name, new Stage(name, from.image(), stages.get(n).subList(1, stages.get(n).size())));
+            }
+            return result;
+        }
+
+        /** The stage a build without --target makes: the last one. */
+        static String lastStage(Map<String, Stage> stages) {
+            return stages.keySet().stream().reduce((a, b) -> b).orElse(null);
+        }
+
+        /** The stage and the stages it is FROM, first ancestor first; empty when the name is no stage. */
+        static List<Stage> lineage(Map<String, Stage> stages, String name) {
+            List<Stage> chain = new ArrayList<>();
+            Stage stage = stages.get(name);
+            while (stage != null && !chain.contains(stage)) {
+                chain.add(0, stage);
+                stage = stages.get(stage.base());
+            }
+            return chain;
+        }
+
+        /** The external image a stage ends up on (following FROM through other stages), or null. */
+        static String baseImage(Map<String, Stage> stages, String name) {
+            List<Stage> chain = lineage(stages, name);
+            return chain.isEmpty() ? null : chain.get(0).base();
+        }
+
+        /** Every stage building the target needs: its lineage and, transitively, the stages it COPYs --from. */
+        static Set<String> needed(Map<String, Stage> stages, String target) {
+            Set<String> result = new LinkedHashSet<>();
+            List<String> todo = new ArrayList<>(List.of(target));
+            while (!todo.isEmpty()) {
+                for (Stage stage : lineage(stages, todo.remove(0))) {
+                    if (result.add(stage.name())) {
+                        stage.instructions().stream().filter(i -> i.keyword().equals("COPY"))
+                                .map(i -> copyFrom(i.args())).filter(stages::containsKey).forEach(todo::add);
+                    }
+                }
+            }
+            return result;
+        }
+
+        /** The stage a COPY takes its files from (--from=NAME), or null for the build context. */
+        static String copyFrom(String args) {
+            Matcher m = Pattern.compile("--from=(\\S+)").matcher(args);
+            return m.find() ? m.group(1) : null;
+        }
+
+        /** A stage's lineage run with these build arguments (see {@link Resolved}). */
+        static Resolved resolve(Map<String, Stage> stages, String name, Map<String, String> buildArgs) {
+            Map<String, String> vars = new LinkedHashMap<>();
+            Map<String, String> env = new LinkedHashMap<>();
+            Set<String> declared = new LinkedHashSet<>();
+            Set<String> required = new LinkedHashSet<>();
+            List<Instruction> out = new ArrayList<>();
+            for (Stage stage : lineage(stages, name)) {
+                for (Instruction i : stage.instructions()) {
+                    String args = SUBSTITUTED.contains(i.keyword()) ? expand(i.args(), vars) : i.args();
+                    if (i.keyword().equals("ARG")) {
+                        String[] kv = i.args().trim().split("=", 2);
+                        declared.add(kv[0]);
+                        if (kv.length == 1) {
+                            required.add(kv[0]);
+                        }
+                        String value = buildArgs.containsKey(kv[0]) ? buildArgs.get(kv[0])
+                                : kv.length > 1 ? unquote(expand(kv[1], vars)) : vars.get(kv[0]);
+                        if (value != null) {
+                            vars.put(kv[0], value);
+                        }
+                    } else if (i.keyword().equals("ENV")) {
+                        Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)").matcher(args);
+                        while (m.find()) {
+                            vars.put(m.group(1), unquote(m.group(2)));
+                            env.put(m.group(1), unquote(m.group(2)));
+                        }
+                    }
+                    out.add(new Instruction(i.keyword(), args));
+                }
+            }
+            return new Resolved(out, env, declared, required);
+        }
+
+        /** Shell-style substitution of $NAME, ${NAME}, ${NAME:-word}, ${NAME:+word} (and without the colon). */
+        static String expand(String text, Map<String, String> vars) {
+            Matcher m = VARIABLE.matcher(text);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String replacement;
+                if (m.group().equals("\\$")) {
+                    replacement = "$";
+                } else {
+                    String name = m.group(1) != null ? m.group(1) : m.group(4);
+                    String value = vars.get(name);
+                    String op = m.group(2);
+                    boolean empty = value == null || (op != null && op.startsWith(":") && value.isEmpty());
+                    if (op == null) {
+                        replacement = value == null ? "" : value;
+                    } else if (op.endsWith("-")) {
+                        replacement = empty ? m.group(3) : value;
+                    } else {
+                        replacement = empty ? "" : m.group(3);
+                    }
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        static String unquote(String value) {
+            return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                    ? value.substring(1, value.length() - 1) : value;
+        }
+
+        /** Arguments of COPY/ADD in shell or exec (JSON array) form, quotes removed. */
         static List<String> args(String args) {
             String trimmed = args.trim();
             if (trimmed.startsWith("[")) {
                 return Arrays.stream(trimmed.substring(1, trimmed.length() - 1).split(","))
                         .map(s -> s.trim().replaceAll("^\"|\"$", "")).toList();
             }
-            return Arrays.asList(trimmed.split("\\s+"));
+            return Arrays.stream(trimmed.split("\\s+")).map(Dockerfile::unquote).toList();
+        }
+
+        /** The options of each RUN --mount=... flag (type=cache,target=/x -> {type: cache, target: /x}). */
+        static List<Map<String, String>> mounts(String runArgs) {
+            List<Map<String, String>> result = new ArrayList<>();
+            for (String word : runArgs.trim().split("\\s+")) {
+                if (!word.startsWith("--")) {
+                    break;
+                }
+                if (word.startsWith("--mount=")) {
+                    Map<String, String> options = new LinkedHashMap<>();
+                    for (String option : word.substring("--mount=".length()).split(",")) {
+                        String[] kv = option.split("=", 2);
+                        options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+                    }
+                    result.add(options);
+                }
+            }
+            return result;
         }
     }
 
