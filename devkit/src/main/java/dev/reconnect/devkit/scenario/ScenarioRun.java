@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -62,6 +63,13 @@ public final class ScenarioRun implements AutoCloseable {
     private Instant everythingStartedAt;
     private Instant lastComponentLaunchedAt;
     private Instant recoveredAt;
+    /**
+     * When the last {@link #disrupt} stopped a ws-service instance that comes back (restarted, or
+     * resumed after SIGSTOP): one entry per stop, ten for ten-restarts.
+     */
+    private final List<Instant> wsStops = new ArrayList<>();
+    /** {@link Summary#restartToPassingMillis()} of the last {@link #disrupt}. */
+    private long restartToPassing;
 
     private final int publishRate;
     private List<String> wsSettings = List.of();
@@ -193,12 +201,15 @@ public final class ScenarioRun implements AutoCloseable {
         Instant t0 = Instant.now();
         outageFrom = t0;
         recoveredAt = null;
+        wsStops.clear();
+        restartToPassing = 0;
         switch (scenario) {
             case "sigkill" -> recoveredAt = restartFirstWs(false, "");
             case "sigterm" -> recoveredAt = restartFirstWs(true, " (graceful: deregister, close sessions with 1001, stop)");
             case "sigstop" -> {
                 ManagedProcess ws = wsInstances.get(wsPort(0));
                 say("kill -STOP " + ws + ": its sockets stay open but nothing answers (a half-open link)");
+                wsStops.add(t0);
                 ws.suspend();
                 try {
                     awaitClientsLeftOpen(t0);
@@ -227,6 +238,7 @@ public final class ScenarioRun implements AutoCloseable {
                     throw new ScenarioException("both-killed needs two ws-service instances; start with two");
                 }
                 say("kill -9 both ws-service instances, then start only the first again");
+                wsStops.add(t0);
                 for (ManagedProcess ws : List.copyOf(wsInstances.values())) {
                     ws.kill();
                 }
@@ -261,7 +273,75 @@ public final class ScenarioRun implements AutoCloseable {
             }
             default -> throw new ScenarioException("unknown scenario \"" + scenario + "\"; one of " + SCENARIOS);
         }
+        // failover is not measured: its killed instance stays down, and readiness turning ready again there
+        // means the gateway checked the survivor (a TCP probe), not that the registry said passing.
+        if (!wsStops.isEmpty()) {
+            restartToPassing = measureRestartToPassing();
+        }
         return t0;
+    }
+
+    /** See {@link Summary#restartToPassingMillis()}; 0 if the last disruption did not stop ws-service. */
+    public long lastRestartToPassingMillis() {
+        return restartToPassing;
+    }
+
+    /** The slowest of the last disruption's ws-service stops, from the gateways' own records; narrates each. */
+    private long measureRestartToPassing() {
+        // Not readinessHistories(): a gateway that does not answer this once must not fail the scenario (or
+        // end a soak) over a measure; the stops it cannot judge are reported as unknown.
+        refreshReadinessHistory();
+        List<ReadinessHistory> gateways = new ArrayList<>(pastGateways);
+        gateways.add(currentGateway);
+        long slowest = 0;
+        List<String> each = new ArrayList<>();
+        for (Instant stop : wsStops) {
+            OptionalLong millis = restartToPassingMillis(gateways, stop.toEpochMilli());
+            each.add(millis.isPresent() ? millis.getAsLong() + " ms" : "unknown");
+            slowest = Math.max(slowest, millis.orElse(0));
+        }
+        say("ws-service passing in the registry again, after " + (wsStops.size() == 1 ? "the stop: " : "each stop: ")
+                + String.join(", ", each) + (wsStops.size() == 1 ? "" : "; the slowest " + slowest + " ms")
+                + " (from the gateway's readiness record" + (each.contains("unknown")
+                        ? "; unknown: it recorded no not-ready spell after the stop, or none that ended" : "") + ")");
+        return slowest;
+    }
+
+    /**
+     * From {@code stoppedAt} (epoch ms, when ws-service was killed, terminated or frozen) to the moment the
+     * registry reported ws-service passing again: the first "ready" record of the gateway that was running
+     * then, after the not-ready spell that the stop caused (the one current at {@code stoppedAt}, or else
+     * the first one that began after it). Empty when that gateway recorded no such spell, or no end to it.
+     *
+     * <p>Why the gateway's record and not a poll of {@code /v1/health/service/ws-service}: the gateway holds
+     * a blocking query on that very endpoint ({@code ?passing}), which the registry answers as soon as the
+     * check's status change moves the service's index, and the gateway records its readiness change when
+     * it processes that answer. So the record is the registry's "passing" plus a round trip of milliseconds,
+     * and its time is the gateway's own; a poller would add up to its whole polling period. The gateway's
+     * clock and ours are the same machine's clock. It holds as a measure of ws-service only while ws-service
+     * is the only thing down: api-service and the registry are up throughout these scenarios. And the spell
+     * ends with the registry, not with the gateway's suspicion running out (registry.suspect-timeout, 10 s):
+     * a killed instance fails its next check (every second locally) and leaves the passing list long before.
+     */
+    static OptionalLong restartToPassingMillis(List<ReadinessHistory> gateways, long stoppedAt) {
+        Optional<ReadinessHistory> running = gateways.stream()
+                .filter(h -> !h.isEmpty() && h.firstAt() <= stoppedAt)
+                .max(Comparator.comparingLong(ReadinessHistory::firstAt));
+        if (running.isEmpty()) {
+            return OptionalLong.empty(); // no gateway had recorded anything yet: nobody heard the registry
+        }
+        boolean notReady = running.get().stateAt(stoppedAt).map(c -> !c.ready()).orElse(false);
+        for (ReadinessChange change : running.get().changes()) {
+            if (change.at() <= stoppedAt) {
+                continue; // what readiness said at the stop is in notReady already
+            }
+            if (!notReady) {
+                notReady = !change.ready(); // ready records before the spell: other news (e.g. a count), not recovery
+            } else if (change.ready()) {
+                return OptionalLong.of(change.at() - stoppedAt);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** From the last disruption to recovery (see {@link Summary#outageMillis()}), 0 if unknown. */
@@ -290,6 +370,7 @@ public final class ScenarioRun implements AutoCloseable {
         ManagedProcess ws = wsInstances.get(wsPort(0));
         Instant since = Instant.now();
         say((graceful ? "kill -TERM " : "kill -9 ") + ws + why);
+        wsStops.add(since);
         if (graceful) {
             ws.terminate();
             if (!ws.awaitExit(Duration.ofSeconds(30))) {
@@ -343,7 +424,7 @@ public final class ScenarioRun implements AutoCloseable {
                 .mapToLong(e -> e.number("readyToOpenMs")).max().orElse(0);
         long lost = stats.number("lost") + Math.max(0, head - stats.number("minLastSeq"));
         return new Summary(scenario, clients, outage, readyToOpen, stats.number("failedUpgrades"), lost,
-                stats.number("duplicates"), connectsWhileNotReady(t0), head);
+                stats.number("duplicates"), connectsWhileNotReady(t0), restartToPassing, head);
     }
 
     /**

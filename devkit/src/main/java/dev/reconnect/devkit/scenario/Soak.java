@@ -65,6 +65,7 @@ public final class Soak {
         Map<String, Integer> faults = new LinkedHashMap<>();
         FAULT_WEIGHTS.keySet().forEach(kind -> faults.put(kind, 0));
         long maxOutage = 0;
+        long maxRestartToPassing = 0; // over the ws-service faults; the others leave it 0
         Instant nextStatus = t0.plus(STATUS_EVERY);
         while (true) {
             Instant faultAt = Instant.now().plus(pause());
@@ -84,9 +85,12 @@ public final class Soak {
             run.disrupt(kind);
             long outage = run.lastOutageMillis();
             maxOutage = Math.max(maxOutage, outage);
+            long restartToPassing = run.lastRestartToPassingMillis();
+            maxRestartToPassing = Math.max(maxRestartToPassing, restartToPassing);
             faults.merge(kind, 1, Integer::sum);
-            say("fault " + number + " (" + kind + "): recovered " + outage + " ms after it began; log head "
-                    + run.currentHead());
+            say("fault " + number + " (" + kind + "): recovered " + outage + " ms after it began"
+                    + (restartToPassing > 0 ? " (ws-service passing again after " + restartToPassing + " ms)" : "")
+                    + "; log head " + run.currentHead());
             run.refreshReadinessHistory(); // the gateway keeps only its recent history: collect it as we go
         }
         say("soak over after " + Duration.between(t0, Instant.now()).toSeconds() + " s and "
@@ -94,7 +98,7 @@ public final class Soak {
         Summary settled = run.settle("soak", t0);
         Summary summary = new Summary("soak", settled.clients(), maxOutage, settled.readyToOpenMillis(),
                 settled.failedUpgrades(), settled.lost(), settled.duplicates(), settled.connectsWhileNotReady(),
-                settled.published());
+                maxRestartToPassing, settled.published());
         return new Result(summary, faults);
     }
 

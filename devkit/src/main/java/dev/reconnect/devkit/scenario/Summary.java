@@ -10,9 +10,18 @@ package dev.reconnect.devkit.scenario;
  * @param lost                messages a client never received
  * @param duplicates          messages a client received more than once
  * @param connectsWhileNotReady connect attempts made while readiness said not ready
+ * @param restartToPassingMillis from the moment ws-service was stopped (SIGKILL, SIGTERM, SIGSTOP) to the
+ *                            moment the registry reported it passing again, as the gateway recorded it
+ *                            (see {@code ScenarioRun.restartToPassingMillis}); ten-restarts: the slowest of
+ *                            the ten; soak: the slowest of its ws-service faults. 0 when the scenario does
+ *                            not stop a ws-service instance that comes back (failover: the killed instance
+ *                            stays down; registry-, api-, gateway-restart), or when the gateway never
+ *                            recorded ws-service as not passing after the stop
+ * @param published           the log's head at the end: every message published during the run
  */
 public record Summary(String scenario, int clients, long outageMillis, long readyToOpenMillis, long failedUpgrades,
-                      long lost, long duplicates, long connectsWhileNotReady, long published) {
+                      long lost, long duplicates, long connectsWhileNotReady, long restartToPassingMillis,
+                      long published) {
 
     public boolean ok() {
         return failedUpgrades == 0 && lost == 0 && duplicates == 0 && connectsWhileNotReady == 0;
@@ -23,7 +32,8 @@ public record Summary(String scenario, int clients, long outageMillis, long read
         return "demo: " + (ok() ? "ok" : "FAILED " + failure()) + " scenario=" + scenario + " clients=" + clients
                 + " outage_ms=" + outageMillis + " ready_to_open_ms=" + readyToOpenMillis
                 + " failed_upgrades=" + failedUpgrades + " lost=" + lost + " duplicates=" + duplicates
-                + " connects_while_not_ready=" + connectsWhileNotReady + " published=" + published;
+                + " connects_while_not_ready=" + connectsWhileNotReady
+                + " restart_to_passing_ms=" + restartToPassingMillis + " published=" + published;
     }
 
     private String failure() {
