@@ -420,11 +420,16 @@ export function createReconnectingClient(options = {}) {
     pollReadiness();
   }
 
-  function pollReadiness() {
+  function pollReadiness(evenOffline = false) {
     const myStep = ++step;
-    if (offline) {
-      // Parked: a request now could only fail. The 'online' event asks again at once.
+    if (offline && !evenOffline) {
+      // A request now would most likely fail, so ask only once per backoffMaxMs; not never, since
+      // navigator.onLine can be wrong (a machine with only a loopback interface reports offline).
+      // The 'online' event asks again at once.
       emitStats();
+      stepTimer = env.timers.setTimeout(() => {
+        if (myStep === step && state === State.WAITING_FOR_READINESS) pollReadiness(true);
+      }, config.backoffMaxMs);
       return;
     }
     // Long-poll once this outage has seen a not-ready answer with an index: it returns when it changes.
@@ -477,7 +482,9 @@ export function createReconnectingClient(options = {}) {
       // Says nothing about the service: no backoff step, and the last real answer (and its long-poll
       // index) stays. A little jitter on top, so that the clients turned away together spread out.
       stats.readinessThrottled++;
-      const wait = result.retryAfterMs + Math.floor(env.random() * (result.retryAfterMs / 5 + 1));
+      // Never longer than the backoff's cap: a proxy's Retry-After: 3600 must not park the page for an hour.
+      const asked = Math.min(result.retryAfterMs, config.backoffMaxMs);
+      const wait = asked + Math.floor(env.random() * (asked / 5 + 1));
       emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
       const myNext = ++step;
       stepTimer = env.timers.setTimeout(() => {
@@ -569,6 +576,14 @@ export function createReconnectingClient(options = {}) {
     stable = false;
     startHeartbeat(welcome.heartbeatMillis > 0 ? welcome.heartbeatMillis * config.heartbeatMisses
         : config.fallbackHeartbeatTimeoutMs);
+    if (welcome.resumeFrom < stats.lastSeq) {
+      // Only a server that confirmed its log's head went backwards clamps a hello (close 4003, a
+      // restored log): the seqs after resumeFrom are new messages, not duplicates.
+      const delivered = stats.lastSeq;
+      stats.lastSeq = welcome.resumeFrom;
+      problem('LOG_REWOUND', `the server's log is behind what was delivered (head ${welcome.head}, delivered up to `
+          + `${delivered}): resuming after ${welcome.resumeFrom}; messages from there on are new`);
+    }
     const reconnect = everOpened;
     everOpened = true;
     transition(State.OPEN, `welcome from ${welcome.instance} (head ${welcome.head}, resuming after ${stats.lastSeq})`);

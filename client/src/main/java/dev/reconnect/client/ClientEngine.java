@@ -328,12 +328,13 @@ final class ClientEngine {
     }
 
     /**
-     * At least what the gateway asked for, plus up to a fifth more: the clients it turned away at one
-     * instant must not all come back at the next.
+     * What the gateway asked for, plus up to a fifth more: the clients it turned away at one instant
+     * must not all come back at the next. Never longer than the backoff's cap: a proxy's
+     * {@code Retry-After: 3600} must not park a client for an hour.
      */
     private Duration throttleWait(Duration retryAfter) {
-        long millis = retryAfter.toMillis();
-        return retryAfter.plusMillis(random.nextLong(millis / 5 + 1));
+        Duration asked = retryAfter.compareTo(config.backoff().max()) > 0 ? config.backoff().max() : retryAfter;
+        return asked.plusMillis(random.nextLong(asked.toMillis() / 5 + 1));
     }
 
     // =====================================================================================
@@ -399,6 +400,14 @@ final class ClientEngine {
         everOpened = true;
         outage++;
         giveUpTimer.cancel();
+        if (welcome.resumeFrom() < sequence.lastSeq()) {
+            // Only a server that confirmed its log's head clamps a hello; what follows are new messages.
+            long delivered = sequence.lastSeq();
+            sequence.rewindTo(welcome.resumeFrom());
+            problem(ClientProblem.Kind.LOG_REWOUND, "the server's log is behind what was delivered (head "
+                    + welcome.head() + ", delivered up to " + delivered + "): resuming after " + welcome.resumeFrom()
+                    + "; messages from there on are new", welcome.resumeFrom(), delivered);
+        }
         transition(ClientState.OPEN, "welcome from " + welcome.instance() + " (head " + welcome.head()
                 + ", resuming after " + sequence.lastSeq() + ")");
         if (reconnect) {

@@ -24,6 +24,11 @@ public record ClientProblem(String client, Kind kind, String message, long from,
         /** A connect attempt failed although readiness said ready (a "failed upgrade"). */
         CONNECT_FAILED,
         /** Nothing came from the server within the heartbeat timeout. */
-        HEARTBEAT_TIMEOUT
+        HEARTBEAT_TIMEOUT,
+        /**
+         * The server resumed below the last seq delivered (its log's head went backwards):
+         * {@code from} is where it resumes, {@code to} the last seq delivered before.
+         */
+        LOG_REWOUND
     }
 }

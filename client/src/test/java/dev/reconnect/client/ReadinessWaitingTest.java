@@ -260,6 +260,17 @@ class ReadinessWaitingTest {
     }
 
     @Test
+    void aHugeRetryAfterOn429IsCappedAtTheBackoffMaximum() {
+        Harness h = new Harness().start();
+        Duration cap = h.client.config().backoff().max();
+        h.readiness.last().answer(HttpAnswer.of(429, "{\"error\":\"busy\"}", "3600"));
+        assertThat(h.checks).last().satisfies(c -> assertThat(c.nextTry()).hasValueSatisfying(
+                d -> assertThat(d).isBetween(cap, cap.plus(cap.dividedBy(5)))));
+        h.advance(cap.plus(cap.dividedBy(5)));
+        assertThat(h.readiness.count()).as("asked again within the cap, not after an hour").isEqualTo(2);
+    }
+
+    @Test
     void giveUpAfterNAttempts() {
         Harness h = new Harness(c -> c.giveUpAfterAttempts(3));
         h.readiness.respondWith(request -> null);

@@ -101,6 +101,28 @@ class StreamAndSendTest {
     }
 
     @Test
+    void aServerWhoseLogWentBackwardsIsFollowedFromWhereItResumes() {
+        Harness h = open(new Harness());
+        h.sockets.last().message(1).message(2).message(3).message(4).message(5);
+
+        h.sockets.last().serverClose(dev.reconnect.protocol.CloseCodes.RESYNC, "the log's head went backwards");
+        h.advance(h.scheduler.nextTimer().orElseThrow());
+        h.readiness.last().answer(FakeReadiness.ready(2));
+        FakeSockets.Conn second = h.sockets.last().open();
+        assertThat(second.sentFrames()).containsExactly(new Frame.Hello(5));
+        second.welcomeResumingFrom(2, 2).message(3).message(4);
+
+        assertThat(seqs(h)).containsExactly(1L, 2L, 3L, 4L, 5L, 3L, 4L);
+        assertThat(h.client.stats().duplicates()).isZero();
+        assertThat(h.client.lastSeq()).isEqualTo(4);
+        assertThat(h.problems).anySatisfy(p -> {
+            assertThat(p.kind()).isEqualTo(ClientProblem.Kind.LOG_REWOUND);
+            assertThat(p.from()).isEqualTo(2);
+            assertThat(p.to()).isEqualTo(5);
+        });
+    }
+
+    @Test
     void malformedAndUnknownFramesAreCountedAndIgnored() {
         Harness h = open(new Harness());
         h.sockets.last()

@@ -74,6 +74,11 @@ public class MessageLog {
         // Without this a commit returns before it is written (see above). Set here, not in the URL,
         // so that no data source setting can turn it off.
         jdbc.execute("SET WRITE_DELAY 0");
+        if (properties.durability() == LogProperties.Durability.FSYNC) {
+            // Rows a killed process committed but never forced are in the file, and will be served
+            // and acknowledged (to a retry of their key) from now on: force them before that.
+            jdbc.execute("CHECKPOINT SYNC");
+        }
         this.written = maxSeqOnDisk();
         this.head = new AtomicLong(written);
         log.info("Message log opened: head {}, durability {}", head.get(), properties.durability());
@@ -177,6 +182,8 @@ public class MessageLog {
                     outcomes[i] = new PublishResult(p.key(), stored.seq(), false);
                 } else if (stored.body().equals(p.body())) {
                     outcomes[i] = new PublishResult(p.key(), stored.seq(), true);
+                    // A row written by a batch whose force failed is acknowledged only once durable.
+                    last = Math.max(last, stored.seq());
                 } else {
                     outcomes[i] = new KeyConflictException(p.key(), stored.seq());
                 }
@@ -199,7 +206,9 @@ public class MessageLog {
         } catch (RuntimeException e) {
             log.error("Could not store {} publish(es); they are refused and may be retried", batch.size(), e);
             readWrittenBack();
-            LogUnavailableException failure = new LogUnavailableException("the log could not store the message; retry", e);
+            LogUnavailableException failure = new LogUnavailableException(written > head.get()
+                    ? "the log may or may not have stored the message; send it again with the same key"
+                    : "the log could not store the message; send it again with the same key", e);
             batch.forEach(p -> finish(p, failure));
             return;
         }

@@ -140,8 +140,14 @@ public class MessagesController {
     }
 
     private void answer(DeferredResult<LogPage> result, long after, int limit) {
-        if (!result.isSetOrExpired()) {
+        if (result.isSetOrExpired()) {
+            return;
+        }
+        try {
             result.setResult(page(after, limit));
+        } catch (RuntimeException e) {
+            // Runs on the timer thread: an exception here would vanish and leave the reader hanging.
+            result.setErrorResult(new LogUnavailableException("the log could not be read; ask again", e));
         }
     }
 

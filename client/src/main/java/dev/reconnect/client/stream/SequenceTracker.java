@@ -42,6 +42,18 @@ public final class SequenceTracker {
     }
 
     /**
+     * The server resumes from {@code seq}, below the last one delivered: its log's head went
+     * backwards (a restored or replaced log), and the seqs after {@code seq} are new messages now.
+     * Without this, they would all be dropped as duplicates.
+     */
+    public void rewindTo(long seq) {
+        if (seq < 0 || seq > lastSeq) {
+            throw new IllegalArgumentException("can only rewind to a seq between 0 and " + lastSeq + ", not " + seq);
+        }
+        lastSeq = seq;
+    }
+
+    /**
      * The server says {@code from..to} can never be delivered. Returns how many of them were not
      * already delivered or counted (those are lost now); the stream then continues after {@code to}.
      */

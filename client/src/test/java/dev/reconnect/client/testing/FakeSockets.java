@@ -102,8 +102,16 @@ public final class FakeSockets implements WebSocketTransport {
             return this;
         }
 
+        /** A welcome that resumes where the client's hello asked, as a server with that head does. */
         public Conn welcome(long head, long heartbeatMillis) {
-            return send(new Frame.Welcome("ws-1", head, 0, heartbeatMillis));
+            List<Frame.Hello> hellos = sent(Frame.Hello.class);
+            long asked = hellos.isEmpty() ? 0 : hellos.get(hellos.size() - 1).lastSeq();
+            return send(new Frame.Welcome("ws-1", head, asked, heartbeatMillis));
+        }
+
+        /** A welcome whose server clamped the resume position (its log's head went backwards). */
+        public Conn welcomeResumingFrom(long head, long resumeFrom) {
+            return send(new Frame.Welcome("ws-1", head, resumeFrom, 1000));
         }
 
         /** open + welcome with a 1 s heartbeat. */

@@ -143,6 +143,13 @@ public class RegistrationKeeper {
         }
         stopping = true;
         scheduler.shutdownNow();
+        try {
+            // A look already past its "stopping" check may be registering right now (an interrupt does
+            // not stop the HTTP call): let it finish, so that the deregistration below comes last.
+            scheduler.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (state == Outcome.REFUSED) {
             return; // never registered: nothing to take out, and no router to wait for
         }
