@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -163,6 +164,40 @@ public class RegistryView {
             suspectLocked(address, reason);
         }
         wakeQueued();
+    }
+
+    /**
+     * Like {@link #suspect(String, String)} for a verdict that took a while (a TCP probe): it is
+     * dropped when the registry has reported on the instance since the failure was seen (its health
+     * index moved from {@code seenAtHealthIndex}). Applied late, it would take out an instance that
+     * the registry had just called passing, after readiness had already said "ready" on it.
+     */
+    public void suspect(String address, String reason, long seenAtHealthIndex) {
+        synchronized (this) {
+            OptionalLong now = healthIndexLocked(address);
+            if (now.isPresent() && now.getAsLong() != seenAtHealthIndex) {
+                log.info("Not taking {} out of routing ({}): the registry has reported it passing since", address, reason);
+                return;
+            }
+            suspectLocked(address, reason);
+        }
+        wakeQueued();
+    }
+
+    /** The registry's health index of the instance at {@code address}, if it is a passing instance. */
+    public synchronized OptionalLong healthIndexOf(String address) {
+        return healthIndexLocked(address);
+    }
+
+    private OptionalLong healthIndexLocked(String address) {
+        for (Watched watchedService : watched.values()) {
+            for (Instance instance : watchedService.instances()) {
+                if (instance.address().equals(address)) {
+                    return OptionalLong.of(instance.healthIndex());
+                }
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private void suspectLocked(String address, String reason) {

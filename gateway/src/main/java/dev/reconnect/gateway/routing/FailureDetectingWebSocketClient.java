@@ -116,6 +116,8 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                 judged.complete(null);
             }
             case FAILED_IF_UNREACHABLE -> {
+                RegistryView registryView = view.getIfAvailable();
+                long seenAt = registryView == null ? -1 : registryView.healthIndexOf(target.address()).orElse(-1);
                 InstanceProber instanceProber = prober.getIfAvailable();
                 CompletableFuture<Boolean> accepts = instanceProber == null
                         ? CompletableFuture.completedFuture(false) : instanceProber.accepts(target);
@@ -125,11 +127,20 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                                 log.debug("Backend {}: {}, but it still accepts connections", target.address(), end.reason());
                                 count("alive");
                             } else {
-                                suspect(target, end.reason() + " and it no longer accepts connections");
+                                suspectUnlessReported(target, end.reason() + " and it no longer accepts connections", seenAt);
                             }
                             judged.complete(null);
                         });
             }
+        }
+    }
+
+    /** A verdict reached after a probe: void if the registry reported on the instance meanwhile. */
+    private void suspectUnlessReported(Instance target, String reason, long seenAtHealthIndex) {
+        count("failed");
+        RegistryView registryView = view.getIfAvailable();
+        if (registryView != null) {
+            registryView.suspect(target.address(), reason, seenAtHealthIndex);
         }
     }
 

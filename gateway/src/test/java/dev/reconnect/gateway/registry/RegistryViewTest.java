@@ -123,6 +123,25 @@ class RegistryViewTest {
     }
 
     @Test
+    void aLateVerdictIsDroppedWhenTheRegistryReportedTheInstancePassingMeanwhile() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long seenAt = view.healthIndexOf(WS_1.address()).orElseThrow();
+
+        // While the probe ran, the registry said WS_1 is passing again (a frozen process resumed).
+        Instance passingAgain = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), WS_1.healthIndex() + 7);
+        view.update("ws-service", List.of(passingAgain));
+        assertThat(view.readiness().ready()).isTrue();
+
+        view.suspect(WS_1.address(), "its WebSocket was aborted and it no longer accepts connections", seenAt);
+        assertThat(view.readiness().ready()).as("readiness said ready on the registry's word; it stays so").isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(passingAgain);
+
+        view.suspect(WS_1.address(), "no close frame and no longer accepts connections", passingAgain.healthIndex());
+        assertThat(view.routableInstances("ws-service")).as("a verdict about the current report counts").isEmpty();
+    }
+
+    @Test
     void whenOneInstanceFailsTheOthersAreKeptOutUntilAProbeSaysTheyStillAcceptConnections() {
         probesAnswerAtOnce = false;
         view.update("api-service", List.of(API));
