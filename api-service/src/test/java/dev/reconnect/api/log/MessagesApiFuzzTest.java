@@ -48,9 +48,10 @@ class MessagesApiFuzzTest {
     static void startApi() {
         context = new SpringApplicationBuilder(ApiServiceApplication.class)
                 .profiles("test")
-                .properties("server.port=0", "management.server.port=0", "spring.main.banner-mode=off",
-                        "logging.level.root=WARN")
-                .run();
+                .properties("spring.main.banner-mode=off", "logging.level.root=WARN")
+                // As arguments, not default properties: application.yml's port (8081) would win over a
+                // default, and collide with a demo running on this machine.
+                .run("--server.port=0", "--management.server.port=0");
         messageLog = context.getBean(MessageLog.class);
         mvc = MockMvcBuilders.webAppContextSetup((WebApplicationContext) context)
                 .addFilters(context.getBean(RequestSizeLimit.class)).build();
