@@ -33,12 +33,7 @@ record BackendEnd(Judgement judgement, String reason) {
      * probe, never by the status alone.
      */
     static BackendEnd of(Optional<CloseStatus> status, boolean clientSideEnded) {
-        // An abnormal end is probed even when the client's side seems to have ended first: when a
-        // backend is killed, the gateway may wind down the client's side before the backend's end is
-        // judged, and such a session must not release its client (which then asks readiness) before
-        // the verdict on the instance is in. A healthy instance answers the probe within milliseconds.
-        boolean abnormal = status.isEmpty() || status.get().getCode() == CloseCodes.ABNORMAL;
-        if (clientSideEnded && !abnormal) {
+        if (clientSideEnded) {
             return FINE;
         }
         if (status.isEmpty()) {
