@@ -171,17 +171,20 @@ public class RegistryView {
      * dropped when the registry has reported on the instance since the failure was seen (its health
      * index moved from {@code seenAtHealthIndex}). Applied late, it would take out an instance that
      * the registry had just called passing, after readiness had already said "ready" on it.
+     *
+     * @return false when the verdict was dropped for that reason
      */
-    public void suspect(String address, String reason, long seenAtHealthIndex) {
+    public boolean suspect(String address, String reason, long seenAtHealthIndex) {
         synchronized (this) {
             OptionalLong now = healthIndexLocked(address);
             if (now.isPresent() && now.getAsLong() != seenAtHealthIndex) {
                 log.info("Not taking {} out of routing ({}): the registry has reported it passing since", address, reason);
-                return;
+                return false;
             }
             suspectLocked(address, reason);
         }
         wakeQueued();
+        return true;
     }
 
     /** The registry's health index of the instance at {@code address}, if it is a passing instance. */

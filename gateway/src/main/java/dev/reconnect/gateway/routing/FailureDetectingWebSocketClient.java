@@ -116,8 +116,7 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                 judged.complete(null);
             }
             case FAILED_IF_UNREACHABLE -> {
-                RegistryView registryView = view.getIfAvailable();
-                long seenAt = registryView == null ? -1 : registryView.healthIndexOf(target.address()).orElse(-1);
+                long seenAt = healthIndex(target);
                 InstanceProber instanceProber = prober.getIfAvailable();
                 CompletableFuture<Boolean> accepts = instanceProber == null
                         ? CompletableFuture.completedFuture(false) : instanceProber.accepts(target);
@@ -127,7 +126,7 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                                 log.debug("Backend {}: {}, but it still accepts connections", target.address(), end.reason());
                                 count("alive");
                             } else {
-                                suspectUnlessReported(target, end.reason() + " and it no longer accepts connections", seenAt);
+                                suspect(target, end.reason() + " and it no longer accepts connections", seenAt);
                             }
                             judged.complete(null);
                         });
@@ -135,21 +134,23 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
         }
     }
 
-    /** A verdict reached after a probe: void if the registry reported on the instance meanwhile. */
-    private void suspectUnlessReported(Instance target, String reason, long seenAtHealthIndex) {
-        count("failed");
+    /**
+     * Takes the instance out unless the registry has reported on it since the failure was seen at
+     * {@code seenAtHealthIndex} (a verdict that took a probe's time must not override a newer report).
+     */
+    private void suspect(Instance target, String reason, long seenAtHealthIndex) {
         RegistryView registryView = view.getIfAvailable();
-        if (registryView != null) {
-            registryView.suspect(target.address(), reason, seenAtHealthIndex);
-        }
+        boolean applied = registryView == null || registryView.suspect(target.address(), reason, seenAtHealthIndex);
+        count(applied ? "failed" : "alive");
     }
 
     private void suspect(Instance target, String reason) {
-        count("failed");
+        suspect(target, reason, healthIndex(target));
+    }
+
+    private long healthIndex(Instance target) {
         RegistryView registryView = view.getIfAvailable();
-        if (registryView != null) {
-            registryView.suspect(target.address(), reason);
-        }
+        return registryView == null ? -1 : registryView.healthIndexOf(target.address()).orElse(-1);
     }
 
     private void count(String verdict) {
