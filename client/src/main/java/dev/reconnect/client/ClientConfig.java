@@ -9,167 +9,48 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Immutable settings of a {@link ReconnectingClient}, built with {@link #custom()} (Resilience4j style).
- * Every value has a default except the gateway.
+ * Immutable settings of a {@link ReconnectingClient}, one record per concern. Every value has a
+ * default except the gateway; {@link #custom()} builds one setting at a time. Every record checks
+ * its values when made, so a bad setting fails where it is given, with the reason.
+ *
+ * @param sendBufferSize most publishes held without an ack (default 1000); more fail at once
  */
-public final class ClientConfig {
+public record ClientConfig(Endpoints endpoints, ReadinessPolling readiness, BackoffConfig backoff,
+                           Connection connection, Breaker breaker, GiveUp giveUp, int sendBufferSize) {
     /** A Welcome's heartbeat interval times this is the default heartbeat timeout. */
     public static final int HEARTBEAT_MISSES = 3;
     /** Heartbeat timeout when neither configured nor announced by the server. */
     public static final Duration FALLBACK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final URI gateway;
-    private final String readinessPath;
-    private final URI webSocketUri;
-    private final BackoffConfig backoff;
-    private final Duration readinessWait;
-    private final Duration readinessTimeout;
-    private final Duration connectTimeout;
-    private final Optional<Duration> heartbeatTimeout;
-    private final Duration minimumUptime;
-    private final int sendBufferSize;
-    private final OptionalInt giveUpAfterAttempts;
-    private final Optional<Duration> giveUpAfter;
-    private final int circuitBreakerFailures;
-    private final Duration circuitBreakerOpenWait;
-    private final long resumeAfter;
-
-    private ClientConfig(Builder b) {
-        this.gateway = b.gateway;
-        this.readinessPath = b.readinessPath;
-        this.webSocketUri = b.webSocketUri != null ? b.webSocketUri : deriveWebSocketUri(b.gateway);
-        this.backoff = b.backoff;
-        this.readinessWait = b.readinessWait;
-        this.readinessTimeout = b.readinessTimeout;
-        this.connectTimeout = b.connectTimeout;
-        this.heartbeatTimeout = Optional.ofNullable(b.heartbeatTimeout);
-        this.minimumUptime = b.minimumUptime;
-        this.sendBufferSize = b.sendBufferSize;
-        this.giveUpAfterAttempts = b.giveUpAfterAttempts == null ? OptionalInt.empty() : OptionalInt.of(b.giveUpAfterAttempts);
-        this.giveUpAfter = Optional.ofNullable(b.giveUpAfter);
-        this.circuitBreakerFailures = b.circuitBreakerFailures;
-        this.circuitBreakerOpenWait = b.circuitBreakerOpenWait;
-        this.resumeAfter = b.resumeAfter;
+    public ClientConfig {
+        Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(giveUp, "giveUp");
+        if (sendBufferSize < 1) {
+            throw new IllegalArgumentException("send buffer size must be at least 1, was " + sendBufferSize);
+        }
     }
 
     public static Builder custom() {
         return new Builder();
     }
 
-    /** A builder starting from {@code base}'s values. */
-    public static Builder from(ClientConfig base) {
-        return new Builder(base);
-    }
-
-    /** The gateway's base URI, e.g. {@code http://127.0.0.1:8080}. */
-    public URI gateway() { return gateway; }
-
-    /** Path of the readiness API on the gateway (default {@link Paths#READINESS}). */
-    public String readinessPath() { return readinessPath; }
-
-    /** {@code gateway + readinessPath}. */
-    public URI readinessUri() {
-        return URI.create(stripSlash(gateway.toString()) + readinessPath);
-    }
-
-    /** The WebSocket URI (default: the gateway with ws/wss and {@link Paths#WEBSOCKET}). */
-    public URI webSocketUri() { return webSocketUri; }
-
-    public BackoffConfig backoff() { return backoff; }
-
-    /** How long a long-poll asks the gateway to hold the request (default 30 s). */
-    public Duration readinessWait() { return readinessWait; }
-
-    /** Timeout of a plain readiness request, and extra time allowed beyond a long-poll's wait (default 5 s). */
-    public Duration readinessTimeout() { return readinessTimeout; }
-
-    /** From starting to open a socket to the Welcome (default 10 s); longer counts as a failed upgrade. */
-    public Duration connectTimeout() { return connectTimeout; }
-
-    /** Silence after which the link is dead; empty = {@link #HEARTBEAT_MISSES} × the Welcome's heartbeat. */
-    public Optional<Duration> heartbeatTimeout() { return heartbeatTimeout; }
-
-    /** A connection must stay open this long before the backoff is reset (default 5 s). */
-    public Duration minimumUptime() { return minimumUptime; }
-
-    /** Most publishes held without an ack (default 1000); more fail at once. */
-    public int sendBufferSize() { return sendBufferSize; }
-
-    /** Give up (FAILED) after this many failed attempts in one outage; empty = never. */
-    public OptionalInt giveUpAfterAttempts() { return giveUpAfterAttempts; }
-
-    /** Give up (FAILED) when an outage lasts this long; empty = never. */
-    public Optional<Duration> giveUpAfter() { return giveUpAfter; }
-
-    /** Failed upgrades in a row that open the circuit breaker (default 3). */
-    public int circuitBreakerFailures() { return circuitBreakerFailures; }
-
-    /** How long the open breaker refuses connect attempts (default 5 s). */
-    public Duration circuitBreakerOpenWait() { return circuitBreakerOpenWait; }
-
-    /** The last seq already seen before this client starts (default 0: everything). */
-    public long resumeAfter() { return resumeAfter; }
-
-    static URI deriveWebSocketUri(URI gateway) {
-        String scheme = "https".equalsIgnoreCase(gateway.getScheme()) ? "wss" : "ws";
-        String rest = stripSlash(gateway.getRawSchemeSpecificPart());
-        return URI.create(scheme + ":" + rest + Paths.WEBSOCKET);
-    }
-
-    private static String stripSlash(String text) {
-        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    @Override
-    public String toString() {
-        return "ClientConfig{gateway=" + gateway + ", readinessPath=" + readinessPath + ", webSocketUri=" + webSocketUri
-                + ", backoff=" + backoff + ", readinessWait=" + readinessWait + ", connectTimeout=" + connectTimeout
-                + ", heartbeatTimeout=" + heartbeatTimeout + ", minimumUptime=" + minimumUptime
-                + ", sendBufferSize=" + sendBufferSize + ", giveUpAfterAttempts=" + giveUpAfterAttempts
-                + ", giveUpAfter=" + giveUpAfter + ", circuitBreakerFailures=" + circuitBreakerFailures
-                + ", circuitBreakerOpenWait=" + circuitBreakerOpenWait + "}";
-    }
-
-    /** Builds a {@link ClientConfig}; every setter validates at once. */
-    public static final class Builder {
-        private URI gateway;
-        private String readinessPath = Paths.READINESS;
-        private URI webSocketUri;
-        private BackoffConfig backoff = BackoffConfig.DEFAULT;
-        private Duration readinessWait = Duration.ofSeconds(30);
-        private Duration readinessTimeout = Duration.ofSeconds(5);
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration heartbeatTimeout;
-        private Duration minimumUptime = Duration.ofSeconds(5);
-        private int sendBufferSize = 1000;
-        private Integer giveUpAfterAttempts;
-        private Duration giveUpAfter;
-        private int circuitBreakerFailures = 3;
-        private Duration circuitBreakerOpenWait = Duration.ofSeconds(5);
-        private long resumeAfter;
-
-        private Builder() {}
-
-        private Builder(ClientConfig base) {
-            gateway = base.gateway;
-            readinessPath = base.readinessPath;
-            webSocketUri = base.webSocketUri;
-            backoff = base.backoff;
-            readinessWait = base.readinessWait;
-            readinessTimeout = base.readinessTimeout;
-            connectTimeout = base.connectTimeout;
-            heartbeatTimeout = base.heartbeatTimeout.orElse(null);
-            minimumUptime = base.minimumUptime;
-            sendBufferSize = base.sendBufferSize;
-            giveUpAfterAttempts = base.giveUpAfterAttempts.isPresent() ? base.giveUpAfterAttempts.getAsInt() : null;
-            giveUpAfter = base.giveUpAfter.orElse(null);
-            circuitBreakerFailures = base.circuitBreakerFailures;
-            circuitBreakerOpenWait = base.circuitBreakerOpenWait;
-            resumeAfter = base.resumeAfter;
+    /**
+     * @param gateway       the gateway's base URI (http or https), e.g. {@code http://127.0.0.1:8080}
+     * @param readinessPath path of the readiness API on the gateway (default {@link Paths#READINESS})
+     * @param webSocket     default: the gateway with ws/wss and {@link Paths#WEBSOCKET}
+     */
+    public record Endpoints(URI gateway, String readinessPath, URI webSocket) {
+        public Endpoints {
+            requireGateway(gateway);
+            requireReadinessPath(readinessPath);
+            requireWebSocket(webSocket);
         }
 
-        /** The gateway's base URI (http or https), e.g. {@code http://127.0.0.1:8080}. Required. */
-        public Builder gateway(URI gateway) {
+        static URI requireGateway(URI gateway) {
             Objects.requireNonNull(gateway, "gateway");
             String scheme = gateway.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
@@ -180,7 +61,139 @@ public final class ClientConfig {
             if (gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
                 throw new IllegalArgumentException("gateway must not have a query or fragment: " + gateway);
             }
-            this.gateway = gateway;
+            return gateway;
+        }
+
+        static String requireReadinessPath(String path) {
+            if (!Objects.requireNonNull(path, "readinessPath").startsWith("/")) {
+                throw new IllegalArgumentException("readiness path must start with '/', was " + path);
+            }
+            return path;
+        }
+
+        static URI requireWebSocket(URI uri) {
+            String scheme = Objects.requireNonNull(uri, "webSocketUri").getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))) {
+                throw new IllegalArgumentException("WebSocket URI must be ws:// or wss://, was " + uri);
+            }
+            return uri;
+        }
+
+        /** {@code gateway + readinessPath}. */
+        public URI readinessUri() {
+            return URI.create(stripSlash(gateway.toString()) + readinessPath);
+        }
+
+        static URI deriveWebSocketUri(URI gateway) {
+            String scheme = "https".equalsIgnoreCase(gateway.getScheme()) ? "wss" : "ws";
+            return URI.create(scheme + ":" + stripSlash(gateway.getRawSchemeSpecificPart()) + Paths.WEBSOCKET);
+        }
+
+        private static String stripSlash(String text) {
+            return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        }
+    }
+
+    /**
+     * @param longPollWait how long a long-poll asks the gateway to hold the request (default 30 s)
+     * @param timeout      of a plain request, and extra time allowed beyond a long-poll's wait (default 5 s)
+     */
+    public record ReadinessPolling(Duration longPollWait, Duration timeout) {
+        public static final ReadinessPolling DEFAULT = new ReadinessPolling(Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+        public ReadinessPolling {
+            positive(longPollWait, "readiness wait");
+            positive(timeout, "readiness timeout");
+        }
+    }
+
+    /**
+     * @param connectTimeout   from starting to open a socket to the Welcome (default 10 s); longer is a failed upgrade
+     * @param heartbeatTimeout silence after which the link is dead; empty = {@link #HEARTBEAT_MISSES} × the
+     *                         Welcome's heartbeat
+     * @param minimumUptime    a connection must stay open this long before the backoff is reset (default 5 s)
+     */
+    public record Connection(Duration connectTimeout, Optional<Duration> heartbeatTimeout, Duration minimumUptime) {
+        public static final Connection DEFAULT =
+                new Connection(Duration.ofSeconds(10), Optional.empty(), Duration.ofSeconds(5));
+
+        public Connection {
+            positive(connectTimeout, "connect timeout");
+            Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout").ifPresent(t -> positive(t, "heartbeat timeout"));
+            Objects.requireNonNull(minimumUptime, "minimumUptime");
+            if (minimumUptime.isNegative()) {
+                throw new IllegalArgumentException("minimum uptime must not be negative, was " + minimumUptime);
+            }
+        }
+
+        /** The configured timeout, else what the server's announced heartbeat interval implies. */
+        public Duration heartbeatTimeout(long announcedHeartbeatMillis) {
+            if (heartbeatTimeout.isPresent()) {
+                return heartbeatTimeout.get();
+            }
+            return announcedHeartbeatMillis > 0 ? Duration.ofMillis(announcedHeartbeatMillis * HEARTBEAT_MISSES)
+                    : FALLBACK_HEARTBEAT_TIMEOUT;
+        }
+    }
+
+    /**
+     * @param failures failed upgrades in a row that open the circuit breaker (default 3)
+     * @param openWait how long the open breaker refuses connect attempts (default 5 s)
+     */
+    public record Breaker(int failures, Duration openWait) {
+        public static final Breaker DEFAULT = new Breaker(3, Duration.ofSeconds(5));
+
+        public Breaker {
+            if (failures < 1) {
+                throw new IllegalArgumentException("circuit breaker failures must be at least 1, was " + failures);
+            }
+            positive(openWait, "circuit breaker open wait");
+        }
+    }
+
+    /**
+     * When to stop for good ({@link ClientState#FAILED}) during one outage; empty = never.
+     *
+     * @param attempts after this many failed attempts
+     * @param after    when the outage lasts this long
+     */
+    public record GiveUp(OptionalInt attempts, Optional<Duration> after) {
+        public static final GiveUp NEVER = new GiveUp(OptionalInt.empty(), Optional.empty());
+
+        public GiveUp {
+            Objects.requireNonNull(attempts, "attempts");
+            if (attempts.isPresent() && attempts.getAsInt() < 1) {
+                throw new IllegalArgumentException("give-up attempts must be at least 1, was " + attempts.getAsInt());
+            }
+            Objects.requireNonNull(after, "after").ifPresent(limit -> positive(limit, "give-up time"));
+        }
+    }
+
+    private static Duration positive(Duration value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /** Builds a {@link ClientConfig} one setting at a time; every setter validates at once. */
+    public static final class Builder {
+        private URI gateway;
+        private String readinessPath = Paths.READINESS;
+        private URI webSocketUri;
+        private ReadinessPolling readiness = ReadinessPolling.DEFAULT;
+        private BackoffConfig backoff = BackoffConfig.DEFAULT;
+        private Connection connection = Connection.DEFAULT;
+        private Breaker breaker = Breaker.DEFAULT;
+        private GiveUp giveUp = GiveUp.NEVER;
+        private int sendBufferSize = 1000;
+
+        private Builder() {}
+
+        /** The gateway's base URI (http or https), e.g. {@code http://127.0.0.1:8080}. Required. */
+        public Builder gateway(URI gateway) {
+            this.gateway = Endpoints.requireGateway(gateway);
             return this;
         }
 
@@ -194,22 +207,13 @@ public final class ClientConfig {
         }
 
         public Builder readinessPath(String path) {
-            Objects.requireNonNull(path, "readinessPath");
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("readiness path must start with '/', was " + path);
-            }
-            this.readinessPath = path;
+            this.readinessPath = Endpoints.requireReadinessPath(path);
             return this;
         }
 
         /** Overrides the WebSocket URI derived from the gateway (e.g. a test server on another port). */
         public Builder webSocketUri(URI uri) {
-            Objects.requireNonNull(uri, "webSocketUri");
-            String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))) {
-                throw new IllegalArgumentException("WebSocket URI must be ws:// or wss://, was " + uri);
-            }
-            this.webSocketUri = uri;
+            this.webSocketUri = Endpoints.requireWebSocket(uri);
             return this;
         }
 
@@ -224,32 +228,29 @@ public final class ClientConfig {
         }
 
         public Builder readinessWait(Duration wait) {
-            this.readinessWait = positive(wait, "readiness wait");
+            readiness = new ReadinessPolling(wait, readiness.timeout());
             return this;
         }
 
         public Builder readinessTimeout(Duration timeout) {
-            this.readinessTimeout = positive(timeout, "readiness timeout");
+            readiness = new ReadinessPolling(readiness.longPollWait(), timeout);
             return this;
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connect timeout");
+            connection = new Connection(timeout, connection.heartbeatTimeout(), connection.minimumUptime());
             return this;
         }
 
         /** A fixed heartbeat timeout instead of {@link #HEARTBEAT_MISSES} × the server's interval. */
         public Builder heartbeatTimeout(Duration timeout) {
-            this.heartbeatTimeout = positive(timeout, "heartbeat timeout");
+            Objects.requireNonNull(timeout, "heartbeat timeout");
+            connection = new Connection(connection.connectTimeout(), Optional.of(timeout), connection.minimumUptime());
             return this;
         }
 
         public Builder minimumUptime(Duration uptime) {
-            Objects.requireNonNull(uptime, "minimumUptime");
-            if (uptime.isNegative()) {
-                throw new IllegalArgumentException("minimum uptime must not be negative, was " + uptime);
-            }
-            this.minimumUptime = uptime;
+            connection = new Connection(connection.connectTimeout(), connection.heartbeatTimeout(), uptime);
             return this;
         }
 
@@ -262,32 +263,18 @@ public final class ClientConfig {
         }
 
         public Builder giveUpAfterAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("give-up attempts must be at least 1, was " + attempts);
-            }
-            this.giveUpAfterAttempts = attempts;
+            giveUp = new GiveUp(OptionalInt.of(attempts), giveUp.after());
             return this;
         }
 
         public Builder giveUpAfter(Duration outage) {
-            this.giveUpAfter = positive(outage, "give-up time");
+            Objects.requireNonNull(outage, "give-up time");
+            giveUp = new GiveUp(giveUp.attempts(), Optional.of(outage));
             return this;
         }
 
         public Builder circuitBreaker(int failures, Duration openWait) {
-            if (failures < 1) {
-                throw new IllegalArgumentException("circuit breaker failures must be at least 1, was " + failures);
-            }
-            this.circuitBreakerFailures = failures;
-            this.circuitBreakerOpenWait = positive(openWait, "circuit breaker open wait");
-            return this;
-        }
-
-        public Builder resumeAfter(long lastSeq) {
-            if (lastSeq < 0) {
-                throw new IllegalArgumentException("resumeAfter must not be negative, was " + lastSeq);
-            }
-            this.resumeAfter = lastSeq;
+            breaker = new Breaker(failures, openWait);
             return this;
         }
 
@@ -295,15 +282,9 @@ public final class ClientConfig {
             if (gateway == null) {
                 throw new IllegalStateException("gateway is required");
             }
-            return new ClientConfig(this);
-        }
-
-        private static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + value);
-            }
-            return value;
+            URI webSocket = webSocketUri != null ? webSocketUri : Endpoints.deriveWebSocketUri(gateway);
+            return new ClientConfig(new Endpoints(gateway, readinessPath, webSocket), readiness, backoff, connection,
+                    breaker, giveUp, sendBufferSize);
         }
     }
 }

@@ -1,23 +1,17 @@
 package dev.reconnect.client;
 
-import dev.reconnect.client.backoff.FullJitterBackoff;
 import dev.reconnect.client.metrics.ClientMetrics;
+import dev.reconnect.client.policy.BreakerState;
+import dev.reconnect.client.policy.ConnectPolicy;
 import dev.reconnect.client.publish.Outbox;
 import dev.reconnect.client.readiness.JdkReadinessTransport;
 import dev.reconnect.client.readiness.ReadinessTransport;
 import dev.reconnect.client.scheduling.MonotonicClock;
 import dev.reconnect.client.scheduling.Scheduler;
 import dev.reconnect.client.scheduling.SerialScheduler;
+import dev.reconnect.client.stream.SequenceTracker;
 import dev.reconnect.client.transport.JdkWebSocketTransport;
 import dev.reconnect.client.transport.WebSocketTransport;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
@@ -53,19 +47,15 @@ import java.util.random.RandomGenerator;
 public final class ReconnectingClient implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private final String name;
-    private final ClientConfig config;
+    private final ClientContext ctx;
+    private final ConnectPolicy policy;
+    private final CompletableFuture<ClientState> terminated = new CompletableFuture<>();
     private final ClientEngine engine;
-    private final Retry retry;
-    private final CircuitBreaker circuitBreaker;
 
-    private ReconnectingClient(String name, ClientConfig config, ClientEngine engine, Retry retry,
-                               CircuitBreaker circuitBreaker) {
-        this.name = name;
-        this.config = config;
-        this.engine = engine;
-        this.retry = retry;
-        this.circuitBreaker = circuitBreaker;
+    private ReconnectingClient(ClientContext ctx, ConnectPolicy policy, ReadinessTransport readiness) {
+        this.ctx = ctx;
+        this.policy = policy;
+        this.engine = new ClientEngine(ctx, policy, readiness, terminated);
     }
 
     public static Builder builder(String name, ClientConfig config) {
@@ -76,9 +66,20 @@ public final class ReconnectingClient implements AutoCloseable {
         return new Builder("client", config);
     }
 
-    /** Starts: checks readiness, then connects. Does nothing if already started. */
+    /** Starts from the beginning of the stream: {@link #start(long) start(0)}. */
     public ReconnectingClient start() {
-        engine.start();
+        return start(0);
+    }
+
+    /**
+     * Starts: checks readiness, then connects and resumes after {@code lastSeq} (the last seq this
+     * application already has; 0 for everything). Does nothing if already started.
+     */
+    public ReconnectingClient start(long lastSeq) {
+        if (lastSeq < 0) {
+            throw new IllegalArgumentException("the resume position must not be negative, was " + lastSeq);
+        }
+        engine.start(lastSeq);
         return this;
     }
 
@@ -103,7 +104,7 @@ public final class ReconnectingClient implements AutoCloseable {
 
     /** The last seq delivered (or skipped by a gap); the next connection resumes after it. */
     public long lastSeq() {
-        return engine.lastSeq();
+        return ctx.sequence().lastSeq();
     }
 
     /** Why the client is {@link ClientState#FAILED}; empty otherwise. */
@@ -112,17 +113,21 @@ public final class ReconnectingClient implements AutoCloseable {
     }
 
     public ClientStats stats() {
-        return engine.stats();
+        ClientMetrics m = ctx.metrics();
+        return new ClientStats(ctx.name(), state(), lastSeq(), m.received(), m.duplicates(), m.lost(), m.reconnects(),
+                m.connectAttempts(), m.failedUpgrades(), m.readinessRequests(), m.malformedFrames(),
+                ctx.outbox().size(), failureReason());
     }
 
     /** Completes with CLOSED or FAILED when the client stops for good. */
     public CompletableFuture<ClientState> terminated() {
-        return engine.terminated();
+        return terminated;
     }
 
     /** Closes the socket with 1000 and stops; un-acked publishes fail. Returns at once. */
     public CompletableFuture<ClientState> closeAsync() {
-        return engine.close();
+        engine.close();
+        return terminated;
     }
 
     /** {@link #closeAsync()} and waits (a few seconds at most) until the loop has processed it. */
@@ -138,26 +143,21 @@ public final class ReconnectingClient implements AutoCloseable {
     }
 
     public String name() {
-        return name;
+        return ctx.name();
     }
 
     public ClientConfig config() {
-        return config;
+        return ctx.config();
     }
 
-    /** The Resilience4j retry that paces readiness checks and reconnects (for inspection). */
-    public Retry retry() {
-        return retry;
-    }
-
-    /** The Resilience4j breaker around connect attempts (for inspection). */
-    public CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+    /** Whether the breaker around connect attempts lets one through now (for inspection). */
+    public BreakerState circuitBreakerState() {
+        return policy.breakerState();
     }
 
     @Override
     public String toString() {
-        return "ReconnectingClient{" + name + ", " + state() + "}";
+        return "ReconnectingClient{" + ctx.name() + ", " + state() + "}";
     }
 
     /** Wires a client: its name, config, listeners, and (for tests or sharing) clock, loop, transports, registry. */
@@ -194,50 +194,35 @@ public final class ReconnectingClient implements AutoCloseable {
         public Builder onStateChange(Consumer<StateChange> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             return listener(new ClientListener() {
-                @Override
-                public void onStateChange(StateChange change) {
-                    consumer.accept(change);
-                }
+                @Override public void onStateChange(StateChange change) { consumer.accept(change); }
             });
         }
 
         public Builder onMessage(Consumer<ReceivedMessage> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             return listener(new ClientListener() {
-                @Override
-                public void onMessage(ReceivedMessage message) {
-                    consumer.accept(message);
-                }
+                @Override public void onMessage(ReceivedMessage message) { consumer.accept(message); }
             });
         }
 
         public Builder onReconnect(Consumer<ReconnectEvent> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             return listener(new ClientListener() {
-                @Override
-                public void onReconnect(ReconnectEvent event) {
-                    consumer.accept(event);
-                }
+                @Override public void onReconnect(ReconnectEvent event) { consumer.accept(event); }
             });
         }
 
         public Builder onProblem(Consumer<ClientProblem> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             return listener(new ClientListener() {
-                @Override
-                public void onProblem(ClientProblem problem) {
-                    consumer.accept(problem);
-                }
+                @Override public void onProblem(ClientProblem problem) { consumer.accept(problem); }
             });
         }
 
         public Builder onReadinessCheck(Consumer<ReadinessCheck> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             return listener(new ClientListener() {
-                @Override
-                public void onReadinessCheck(ReadinessCheck check) {
-                    consumer.accept(check);
-                }
+                @Override public void onReadinessCheck(ReadinessCheck check) { consumer.accept(check); }
             });
         }
 
@@ -290,82 +275,13 @@ public final class ReconnectingClient implements AutoCloseable {
             ReadinessTransport readiness = readinessTransport != null ? readinessTransport : new JdkReadinessTransport(http);
             RandomGenerator rnd = random != null ? random : new SplittableRandom();
 
-            RetryConfig retryConfig = RetryConfig.custom()
-                    .maxAttempts(config.giveUpAfterAttempts().orElse(Integer.MAX_VALUE))
-                    .intervalBiFunction(new FullJitterBackoff(config.backoff(), rnd))
-                    .retryOnException(error -> true)
-                    .failAfterMaxAttempts(false)
-                    .build();
-            RetryRegistry retryRegistry = RetryRegistry.of(retryConfig);
-            Retry retry = retryRegistry.retry(name + "-reconnect");
-            TaggedRetryMetrics.ofRetryRegistry(retryRegistry).bindTo(registry);
-
-            int failures = config.circuitBreakerFailures();
-            CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
-                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                    .slidingWindowSize(failures)
-                    .minimumNumberOfCalls(failures)
-                    .failureRateThreshold(100f)
-                    .waitDurationInOpenState(config.circuitBreakerOpenWait())
-                    .permittedNumberOfCallsInHalfOpenState(1)
-                    .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                    .recordException(error -> true)
-                    .clock(clk)
-                    .build();
-            CircuitBreakerRegistry breakerRegistry = CircuitBreakerRegistry.of(breakerConfig);
-            CircuitBreaker breaker = breakerRegistry.circuitBreaker(name + "-connect");
-            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakerRegistry).bindTo(registry);
-
             Outbox outbox = new Outbox(config.sendBufferSize());
             ClientMetrics metrics = new ClientMetrics(registry, name, outbox::size);
             ClientListener listener = new CompositeListener(List.copyOf(listeners));
-            ClientEngine engine = new ClientEngine(name, config, loop, clk, sockets, readiness, listener, metrics,
-                    retry, breaker, outbox, rnd);
-            return new ReconnectingClient(name, config, engine, retry, breaker);
-        }
-    }
-
-    private static final class CompositeListener implements ClientListener {
-        private static final System.Logger LOG = System.getLogger(ReconnectingClient.class.getName());
-        private final List<ClientListener> listeners;
-
-        CompositeListener(List<ClientListener> listeners) {
-            this.listeners = listeners;
-        }
-
-        private void each(Consumer<ClientListener> call) {
-            for (ClientListener listener : listeners) {
-                try {
-                    call.accept(listener);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "a client listener threw; ignored", e);
-                }
-            }
-        }
-
-        @Override
-        public void onStateChange(StateChange change) {
-            each(l -> l.onStateChange(change));
-        }
-
-        @Override
-        public void onMessage(ReceivedMessage message) {
-            each(l -> l.onMessage(message));
-        }
-
-        @Override
-        public void onReconnect(ReconnectEvent event) {
-            each(l -> l.onReconnect(event));
-        }
-
-        @Override
-        public void onProblem(ClientProblem problem) {
-            each(l -> l.onProblem(problem));
-        }
-
-        @Override
-        public void onReadinessCheck(ReadinessCheck check) {
-            each(l -> l.onReadinessCheck(check));
+            ClientContext ctx = new ClientContext(name, config, loop, clk, rnd, sockets, new SequenceTracker(0), outbox,
+                    metrics, listener);
+            ConnectPolicy policy = ConnectPolicy.create(name, config, clk, rnd, registry);
+            return new ReconnectingClient(ctx, policy, readiness);
         }
     }
 }

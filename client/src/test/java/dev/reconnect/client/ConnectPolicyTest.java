@@ -8,7 +8,7 @@ import dev.reconnect.client.testing.FakeSockets;
 import dev.reconnect.client.testing.Harness;
 import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.Frame;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.reconnect.client.policy.BreakerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ class ConnectPolicyTest {
         while (h.sockets.count() < 3) {
             h.advance(h.scheduler.nextTimer().orElseThrow());
         }
-        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(h.client.circuitBreakerState()).isEqualTo(BreakerState.OPEN);
         assertThat(h.counter(MetricNames.FAILED_UPGRADES)).isEqualTo(3);
         assertThat(h.counter(MetricNames.CONNECT_FAILURES, "cause", "closed_before_welcome")).isEqualTo(3);
         assertThat(h.problems).filteredOn(p -> p.kind() == ClientProblem.Kind.CONNECT_FAILED).hasSize(3)
@@ -110,7 +110,7 @@ class ConnectPolicyTest {
         h.advance(Duration.ofSeconds(2)); // the next check is due within the 2 s cap
         assertThat(h.sockets.count()).isEqualTo(4);
         assertThat(h.state()).isEqualTo(ClientState.OPEN);
-        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(h.client.circuitBreakerState()).isEqualTo(BreakerState.CLOSED);
     }
 
     @Test
@@ -239,7 +239,7 @@ class ConnectPolicyTest {
             gaps.add(Duration.between(connects.get(i - 1), connects.get(i)).toMillis());
         }
         assertThat(gaps).containsExactly(100L, 200L, 400L, 800L, 1600L);
-        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(h.client.circuitBreakerState()).isEqualTo(BreakerState.CLOSED);
         assertThat(h.counter(MetricNames.FAILED_UPGRADES)).isZero();
         assertThat(h.readiness.count()).as("readiness before every connect").isEqualTo(connects.size());
         assertThat(h.states).filteredOn(s -> s.to() == ClientState.BACKING_OFF).first().satisfies(s ->

@@ -8,7 +8,7 @@ import dev.reconnect.client.readiness.ReadinessOutcome;
 import dev.reconnect.client.testing.FakeReadiness;
 import dev.reconnect.client.testing.Harness;
 import dev.reconnect.protocol.Paths;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.reconnect.client.policy.BreakerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -242,7 +242,7 @@ class ReadinessWaitingTest {
                     assertThat(c.detail()).isEqualTo("gateway busy, asked to wait 2000 ms (HTTP 429: too many readiness long-polls)");
                 });
         assertThat(h.counter(MetricNames.READINESS_REQUESTS, "outcome", "throttled")).isEqualTo(10);
-        assertThat(h.client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(h.client.circuitBreakerState()).isEqualTo(BreakerState.CLOSED);
 
         h.readiness.last().answer(FakeReadiness.ready(10));
         assertThat(h.state()).isEqualTo(ClientState.CONNECTING);

@@ -1,6 +1,8 @@
 package dev.reconnect.client;
 
+import dev.reconnect.client.session.PublishReplies;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reconnect.client.metrics.MetricNames;
 import dev.reconnect.client.publish.ClientStoppedException;
@@ -288,9 +290,9 @@ class StreamAndSendTest {
         assertThat(conn.sent(Frame.Publish.class)).hasSize(13).extracting(Frame.Publish::key).containsOnly(
                 conn.sent(Frame.Publish.class).get(0).key());
         assertThat(future).isNotDone();
-        assertThat(intervals.get(0)).isGreaterThanOrEqualTo(ClientEngine.RESEND_INITIAL.dividedBy(2));
+        assertThat(intervals.get(0)).isGreaterThanOrEqualTo(PublishReplies.RESEND_INITIAL.dividedBy(2));
         assertThat(intervals.subList(6, 12)).allSatisfy(d -> assertThat(d)
-                .isBetween(ClientEngine.RESEND_MAX.dividedBy(2), ClientEngine.RESEND_MAX));
+                .isBetween(PublishReplies.RESEND_MAX.dividedBy(2), PublishReplies.RESEND_MAX));
     }
 
     /** Moves time on while the server keeps pinging, so that the connection stays up. */
@@ -299,6 +301,25 @@ class StreamAndSendTest {
             h.sockets.last().ping();
             h.advance(Duration.ofSeconds(1));
         }
+    }
+
+    @Test
+    void theResumePositionGivenToStartIsWhereTheFirstHelloResumes() {
+        Harness h = new Harness().start(41);
+        assertThat(h.client.lastSeq()).isEqualTo(41);
+        h.readiness.last().answer(FakeReadiness.ready(1));
+        h.sockets.last().open();
+        assertThat(h.sockets.last().sent(Frame.Hello.class)).containsExactly(new Frame.Hello(41));
+        h.sockets.last().welcome(43, 1000).message(42);
+        assertThat(seqs(h)).containsExactly(42L);
+    }
+
+    @Test
+    void aNegativeResumePositionIsRefusedAtOnce() {
+        Harness h = new Harness();
+        assertThatThrownBy(() -> h.client.start(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the resume position must not be negative, was -1");
+        assertThat(h.state()).isEqualTo(ClientState.NEW);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.reconnect.client.heartbeat;
 
-import dev.reconnect.client.scheduling.Cancellable;
 import dev.reconnect.client.scheduling.Scheduler;
+import dev.reconnect.client.scheduling.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -12,26 +12,23 @@ import java.util.function.Consumer;
  * Used only on the client's event loop.
  */
 public final class HeartbeatMonitor {
-    private final Scheduler scheduler;
     private final Clock clock;
     private final Consumer<Duration> onSilence;
+    private final Timer timer;
     private Duration timeout;
     private long lastFrameMillis;
-    private long generation;
-    private Cancellable timer = Cancellable.NONE;
 
     /** @param onSilence called with how long the server has been silent */
     public HeartbeatMonitor(Scheduler scheduler, Clock clock, Consumer<Duration> onSilence) {
-        this.scheduler = scheduler;
+        this.timer = new Timer(scheduler);
         this.clock = clock;
         this.onSilence = onSilence;
     }
 
     public void start(Duration timeout) {
-        stop();
         this.timeout = timeout;
         this.lastFrameMillis = clock.millis();
-        arm(timeout, ++generation);
+        timer.schedule(timeout, this::check);
     }
 
     public void frameReceived() {
@@ -39,29 +36,19 @@ public final class HeartbeatMonitor {
     }
 
     public void stop() {
-        generation++;
         timer.cancel();
-        timer = Cancellable.NONE;
     }
 
     public Duration timeout() {
         return timeout;
     }
 
-    private void arm(Duration delay, long armedGeneration) {
-        timer = scheduler.schedule(delay, () -> check(armedGeneration));
-    }
-
-    private void check(long armedGeneration) {
-        if (armedGeneration != generation) {
-            return;
-        }
+    private void check() {
         long silentMillis = clock.millis() - lastFrameMillis;
         if (silentMillis >= timeout.toMillis()) {
-            stop();
             onSilence.accept(Duration.ofMillis(silentMillis));
         } else {
-            arm(Duration.ofMillis(timeout.toMillis() - silentMillis), armedGeneration);
+            timer.schedule(Duration.ofMillis(timeout.toMillis() - silentMillis), this::check);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.reconnect.client.publish;
 
+import dev.reconnect.protocol.FrameCodec;
+import dev.reconnect.protocol.ProtocolException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,25 @@ public final class Outbox {
      */
     public String newKey() {
         return keys.get();
+    }
+
+    /**
+     * A fresh key for {@code body}, after the very check the server makes on the very frame it will
+     * see: a body it refuses would otherwise sit here and be resent after every reconnect, forever.
+     *
+     * @throws IllegalArgumentException with the server's reason
+     */
+    public String newKeyFor(String body) {
+        if (body == null) {
+            throw new IllegalArgumentException("body must not be null");
+        }
+        String key = newKey();
+        try {
+            FrameCodec.requirePublishable(key, body);
+        } catch (ProtocolException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return key;
     }
 
     /** Adds a publish into a reserved place, under a fresh unique key. */

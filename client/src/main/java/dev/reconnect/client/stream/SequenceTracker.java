@@ -27,6 +27,14 @@ public final class SequenceTracker {
         this.lastSeq = lastSeq;
     }
 
+    /** Where a client that starts resumes: after {@code lastSeq}, the last seq it had already seen. */
+    public void resumeAfter(long lastSeq) {
+        if (lastSeq < 0) {
+            throw new IllegalArgumentException("resumeAfter must not be negative, was " + lastSeq);
+        }
+        this.lastSeq = lastSeq;
+    }
+
     public long lastSeq() {
         return lastSeq;
     }

@@ -14,7 +14,7 @@ import dev.reconnect.client.transport.JdkWebSocketTransport;
 import dev.reconnect.client.transport.TransportListener;
 import dev.reconnect.client.transport.WebSocketConnection;
 import dev.reconnect.client.transport.WebSocketTransport;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.reconnect.client.policy.BreakerState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -177,7 +177,7 @@ class ReconnectIntegrationTest {
         client = ReconnectingClient.builder("it-breaker", config)
                 .httpClient(http).webSocketTransport(transport).meterRegistry(registry).build().start();
 
-        await().atMost(AWAIT).until(() -> client.circuitBreaker().getState() == CircuitBreaker.State.OPEN);
+        await().atMost(AWAIT).until(() -> client.circuitBreakerState() == BreakerState.OPEN);
         assertThat(client.stats().failedUpgrades()).isGreaterThanOrEqualTo(3);
         assertThat(registry.find(MetricNames.CONNECT_FAILURES).tag("cause", "closed_before_welcome").counter().count())
                 .isGreaterThanOrEqualTo(3);
@@ -187,7 +187,7 @@ class ReconnectIntegrationTest {
         server = TestWsServer.start(port, log, false, "ws-1");
         log.append(null, "hello");
         await().atMost(AWAIT).until(() -> client.state() == ClientState.OPEN && client.lastSeq() == 1);
-        assertThat(client.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(client.circuitBreakerState()).isEqualTo(BreakerState.CLOSED);
         assertThat(readiness.longPolls.get()).as("waited on readiness while the breaker was open").isPositive();
         assertThat(transport.violations).isEmpty();
     }

@@ -65,6 +65,12 @@ public final class Harness implements ClientListener {
         return this;
     }
 
+    /** Starts resuming after {@code lastSeq}. */
+    public Harness start(long lastSeq) {
+        client.start(lastSeq);
+        return this;
+    }
+
     public void advance(Duration duration) {
         scheduler.advance(duration);
     }
