@@ -10,65 +10,77 @@ import dev.reconnect.ws.WsProperties;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.cloud.client.ServiceInstance;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import tools.jackson.core.JacksonException;
 
 /**
- * Talks to api-service's message log. The instance is looked up in the registry (passing instances
- * only) once and kept until a request to it fails, so the registry is not asked per request. When
- * the registry cannot name one (it is down, or has lost its registrations), the last instance that
- * answered is used again: an api-service restarted on its address while the registry is away must
- * not stop delivery.
+ * Talks to api-service's message log through a load-balanced RestClient: which instance gets a
+ * request is up to {@link StickyLoadBalancer} (one passing instance, kept until a request to it
+ * fails) and {@link LastAnsweredFallbackSupplier} (the registry's passing instances, or the last one
+ * that answered while the registry names none). This class turns answers and failures into what
+ * the callers need to know: stored, not stored, maybe stored, refused, or busy.
  */
 @Component
 public class LogClient {
-    private static final Logger log = LoggerFactory.getLogger(LogClient.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+    private static final String READ = Paths.MESSAGES + "?" + LogPage.PARAM_AFTER + "={after}&" + LogPage.PARAM_LIMIT
+            + "={limit}";
+    private static final String LONG_POLL = READ + "&" + LogPage.PARAM_WAIT + "={wait}";
 
-    private final DiscoveryClient discovery;
     private final String serviceName;
+    private final RestClient.Builder builder;
+    /** Connect timeout on its own: the JDK client tells a failed connect from a request sent but unanswered. */
     private final HttpClient http;
-    private volatile URI instance;
-    /** The last instance that gave any HTTP answer: the fallback while the registry cannot name one. */
-    private volatile URI lastAnswered;
-    private volatile boolean fallbackAnnounced;
+    /** One RestClient per read timeout (request timeout plus long-poll wait), all on the one HttpClient. */
+    private final Map<Duration, RestClient> clients = new ConcurrentHashMap<>();
 
-    public LogClient(DiscoveryClient discovery, WsProperties properties) {
-        this.discovery = discovery;
-        this.serviceName = properties.logService();
+    @Autowired
+    public LogClient(@LoadBalanced RestClient.Builder loadBalanced, WsProperties properties) {
+        this(loadBalanced, properties.logService());
+    }
+
+    LogClient(RestClient.Builder loadBalanced, String serviceName) {
+        this.serviceName = serviceName;
+        this.builder = loadBalanced.clone().baseUrl("http://" + serviceName);
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Without a Spring context (tools, tests): the same load balancing, over {@code discovery}. */
+    public LogClient(DiscoveryClient discovery, WsProperties properties) {
+        this(LogLoadBalancerConfiguration.standaloneBuilder(discovery, properties.logService()), properties);
     }
 
     /** Entries after {@code after}; with a non-zero {@code wait}, held by api-service until there are some. */
     public LogPage read(long after, int limit, Duration wait) {
-        String query = "?" + LogPage.PARAM_AFTER + "=" + after + "&" + LogPage.PARAM_LIMIT + "=" + limit
-                + (wait.isZero() ? "" : "&" + LogPage.PARAM_WAIT + "=" + Durations.format(wait));
-        HttpRequest.Builder request = HttpRequest.newBuilder().GET().timeout(REQUEST_TIMEOUT.plus(wait));
-        HttpResponse<String> response = send(Paths.MESSAGES + query, request, false);
-        if (response.statusCode() == 429) {
-            throw busy(response, "a read");
+        RestClient client = client(REQUEST_TIMEOUT.plus(wait));
+        RestClient.RequestHeadersSpec<?> request = wait.isZero()
+                ? client.get().uri(READ, after, limit)
+                : client.get().uri(LONG_POLL, after, limit, Durations.format(wait));
+        Answer answer = send(request, false);
+        if (answer.status() == 429) {
+            throw busy(answer, "a read");
         }
-        if (response.statusCode() != 200) {
-            throw unavailable("answered " + response.statusCode() + " to a read", null);
+        if (answer.status() != 200) {
+            throw unavailable("answered " + answer.status() + " to a read", null);
         }
-        return parse(response.body(), LogPage.class);
+        return parse(answer.body(), LogPage.class);
     }
 
     /**
@@ -79,25 +91,22 @@ public class LogClient {
      * @throws LogRejectedException       refused for good (bad value, key reused with another body)
      */
     public PublishResult publish(String key, String body) {
-        String json = Json.MAPPER.writeValueAsString(new PublishRequest(key, body));
-        HttpRequest.Builder request = HttpRequest.newBuilder()
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json")
-                .timeout(REQUEST_TIMEOUT);
-        HttpResponse<String> response = send(Paths.MESSAGES, request, true);
-        int status = response.statusCode();
+        byte[] json = Json.MAPPER.writeValueAsString(new PublishRequest(key, body)).getBytes(StandardCharsets.UTF_8);
+        Answer answer = send(client(REQUEST_TIMEOUT).post().uri(Paths.MESSAGES)
+                .contentType(MediaType.APPLICATION_JSON).body(json), true);
+        int status = answer.status();
         if (status == 200 || status == 201) {
             try {
-                return parse(response.body(), PublishResult.class);
+                return parse(answer.body(), PublishResult.class);
             } catch (LogUnavailableException e) {
                 throw outcomeUnknown("answered " + status + " to a publish with something unreadable", e);
             }
         }
         if (status == 409 || status == 400 || status == 413) {
-            throw new LogRejectedException(status == 409, errorText(response.body()));
+            throw new LogRejectedException(status == 409, errorText(answer.body()));
         }
         if (status == 429) {
-            throw busy(response, "a publish");
+            throw busy(answer, "a publish");
         }
         if (status >= 500) {
             // A 5xx may come after the row was committed (or from a proxy that forwarded the request).
@@ -106,24 +115,25 @@ public class LogClient {
         throw unavailable("answered " + status + " to a publish", null);
     }
 
-    private HttpResponse<String> send(String pathAndQuery, HttpRequest.Builder request, boolean publish) {
-        URI base = instance();
+    private record Answer(int status, String body, String retryAfter) {
+    }
+
+    private Answer send(RestClient.RequestHeadersSpec<?> request, boolean publish) {
         try {
-            HttpResponse<String> response = http.send(request.uri(base.resolve(pathAndQuery)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            lastAnswered = base;
-            return response;
-        } catch (IOException e) {
-            if (publish && !neverSent(e)) {
-                throw outcomeUnknown("did not answer the publish (" + e.getClass().getSimpleName() + ")", e);
+            return request.exchange((sent, response) -> new Answer(response.getStatusCode().value(),
+                    new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8),
+                    response.getHeaders().getFirst("Retry-After")));
+        } catch (NoInstanceException e) {
+            throw new LogUnavailableException(e.getMessage(), e);
+        } catch (ResourceAccessException e) {
+            IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            boolean interrupted = cause.getCause() instanceof InterruptedException;
+            if (publish && !neverSent(cause)) {
+                throw outcomeUnknown(interrupted ? "publish interrupted while waiting for the answer"
+                        : "did not answer the publish (" + cause.getClass().getSimpleName() + ")", e);
             }
-            throw unavailable("cannot be reached (" + e.getClass().getSimpleName() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (publish) {
-                throw outcomeUnknown("publish interrupted while waiting for the answer", e);
-            }
-            throw unavailable("request interrupted", e);
+            throw unavailable(interrupted ? "request interrupted"
+                    : "cannot be reached (" + cause.getClass().getSimpleName() + ")", e);
         }
     }
 
@@ -133,10 +143,17 @@ public class LogClient {
                 || e instanceof UnknownHostException || e instanceof NoRouteToHostException;
     }
 
-    private LogBusyException busy(HttpResponse<String> response, String what) {
-        Duration retryAfter = response.headers().firstValue("Retry-After")
-                .flatMap(LogClient::seconds).orElse(DEFAULT_RETRY_AFTER);
-        // The instance is fine, only busy: keep it.
+    private RestClient client(Duration readTimeout) {
+        return clients.computeIfAbsent(readTimeout, timeout -> {
+            JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
+            factory.setReadTimeout(timeout);
+            return builder.clone().requestFactory(factory).build();
+        });
+    }
+
+    private LogBusyException busy(Answer answer, String what) {
+        Duration retryAfter = Optional.ofNullable(answer.retryAfter()).flatMap(LogClient::seconds)
+                .orElse(DEFAULT_RETRY_AFTER);
         return new LogBusyException(serviceName + " is busy (429 to " + what + "); ask again in "
                 + retryAfter.toMillis() + " ms", retryAfter);
     }
@@ -151,43 +168,7 @@ public class LogClient {
     }
 
     private LogOutcomeUnknownException outcomeUnknown(String what, Exception cause) {
-        instance = null;
         return new LogOutcomeUnknownException(serviceName + " " + what, cause);
-    }
-
-    private URI instance() {
-        URI current = instance;
-        if (current != null) {
-            return current;
-        }
-        List<ServiceInstance> passing;
-        try {
-            passing = discovery.getInstances(serviceName);
-        } catch (RuntimeException e) {
-            return lastAnswered().orElseThrow(() -> unavailable("cannot be looked up: the registry did not answer", e));
-        }
-        if (passing.isEmpty()) {
-            return lastAnswered().orElseThrow(() -> unavailable("has no passing instance in the registry", null));
-        }
-        ServiceInstance chosen = passing.get(ThreadLocalRandom.current().nextInt(passing.size()));
-        current = URI.create("http://" + chosen.getHost() + ":" + chosen.getPort());
-        instance = current;
-        if (fallbackAnnounced) {
-            fallbackAnnounced = false;
-            log.info("The registry names {} instances again; using {}", serviceName, current);
-        }
-        return current;
-    }
-
-    /** The last instance that answered, announced once per spell without the registry's help. */
-    private Optional<URI> lastAnswered() {
-        URI fallback = lastAnswered;
-        if (fallback != null && !fallbackAnnounced) {
-            fallbackAnnounced = true;
-            log.warn("The registry names no {} instance; going on with the last one that answered, {}",
-                    serviceName, fallback);
-        }
-        return Optional.ofNullable(fallback);
     }
 
     private <T> T parse(String body, Class<T> type) {
@@ -207,9 +188,7 @@ public class LogClient {
         }
     }
 
-    /** Also forgets the instance: whatever went wrong, the next request looks it up again. */
     private LogUnavailableException unavailable(String what, Exception cause) {
-        instance = null;
         return new LogUnavailableException(serviceName + " " + what, cause);
     }
 }
