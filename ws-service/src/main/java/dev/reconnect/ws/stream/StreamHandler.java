@@ -143,7 +143,7 @@ public class StreamHandler extends TextWebSocketHandler {
     }
 
     private void hello(Subscriber subscriber, Frame.Hello hello) {
-        if (subscriber.started()) {
+        if (!subscriber.markHelloReceived()) {
             subscriber.send(new Frame.Error(ErrorCodes.UNEXPECTED, "hello was already received on this session", null));
             return;
         }
@@ -195,7 +195,8 @@ public class StreamHandler extends TextWebSocketHandler {
     }
 
     private void helloTimeout(Subscriber subscriber) {
-        if (!subscriber.started() && subscribers.containsKey(subscriber.session().getId())) {
+        // Not started() but helloReceived(): a hello still working out its welcome (it may wait for the log) is no timeout.
+        if (!subscriber.helloReceived() && subscribers.containsKey(subscriber.session().getId())) {
             close(subscriber, CloseCodes.HELLO_TIMEOUT, StreamMeters.HELLO_TIMEOUT,
                     "no hello within " + properties.helloTimeout().toMillis() + " ms");
         }

@@ -37,6 +37,8 @@ final class Subscriber {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger publishesInFlight = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set the moment a hello arrives, before the welcome is worked out (which may wait for the log). */
+    private final AtomicBoolean helloReceived = new AtomicBoolean();
     private final long connectedAtNanos = System.nanoTime();
     private Outbound outbound;
     private CompletableFuture<Void> publishes = CompletableFuture.completedFuture(null);
@@ -71,6 +73,15 @@ final class Subscriber {
 
     boolean started() {
         return cursor >= 0;
+    }
+
+    /** True for the first hello only: the hello timeout and a second hello both check this, not {@link #started()}. */
+    boolean markHelloReceived() {
+        return helloReceived.compareAndSet(false, true);
+    }
+
+    boolean helloReceived() {
+        return helloReceived.get();
     }
 
     /** True the first time only: the caller that wins closes the session, later reasons are ignored. */

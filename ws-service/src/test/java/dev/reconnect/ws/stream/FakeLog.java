@@ -24,6 +24,8 @@ class FakeLog extends LogClient {
     private volatile boolean available = true;
     private volatile RuntimeException publishFailure;
     private volatile CountDownLatch publishGate;
+    private volatile CountDownLatch quickReadGate;
+    private final AtomicInteger quickReadsWaiting = new AtomicInteger();
     private final AtomicInteger publishCalls = new AtomicInteger();
 
     FakeLog() {
@@ -51,6 +53,17 @@ class FakeLog extends LogClient {
         return gate;
     }
 
+    /** Reads that do not long-poll (a hello asking for the head) wait until the returned latch is counted down. */
+    CountDownLatch holdQuickReads() {
+        CountDownLatch gate = new CountDownLatch(1);
+        quickReadGate = gate;
+        return gate;
+    }
+
+    int quickReadsWaiting() {
+        return quickReadsWaiting.get();
+    }
+
     /** How many publishes reached the log (stored or not). */
     int publishCalls() {
         return publishCalls.get();
@@ -70,7 +83,22 @@ class FakeLog extends LogClient {
     }
 
     @Override
-    public synchronized LogPage read(long after, int limit, Duration wait) {
+    public LogPage read(long after, int limit, Duration wait) {
+        CountDownLatch gate = quickReadGate;
+        if (gate != null && wait.isZero()) {
+            quickReadsWaiting.incrementAndGet();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                quickReadsWaiting.decrementAndGet();
+            }
+        }
+        return readNow(after, limit, wait);
+    }
+
+    private synchronized LogPage readNow(long after, int limit, Duration wait) {
         requireAvailable();
         long deadline = System.currentTimeMillis() + wait.toMillis();
         while (entries.size() <= after && System.currentTimeMillis() < deadline) {

@@ -84,6 +84,29 @@ class SessionRulesTest {
     }
 
     @Test
+    void aHelloWhoseWelcomeWaitsForTheLogIsNotClosedByTheHelloTimeout() throws Exception {
+        start(properties().withSessionLimits(Duration.ofMillis(300), 10, 64));
+        Followers.start(follower);
+        await().atMost(Duration.ofSeconds(5)).until(() -> follower.head() >= 0);
+        CountDownLatch quickReads = log.holdQuickReads();
+        RecordingSession greeted = connect();
+        // Beyond the follower's head: the welcome waits for api-service to confirm the head.
+        Thread hello = new Thread(() -> send(greeted, new Frame.Hello(5)), "hello");
+        hello.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.quickReadsWaiting() >= 1);
+        RecordingSession silent = connect();
+        await().atMost(Duration.ofSeconds(5)).until(silent.closed::isDone);
+        // The greeted session's timer was due first, so it has run while its welcome was still being worked out.
+        assertThat(greeted.isOpen()).as("a session whose hello arrived in time").isTrue();
+        quickReads.countDown();
+        hello.join(5_000);
+        assertThat(greeted.next(Frame.Error.class).message()).contains("beyond the log's head");
+        assertThat(greeted.next(Frame.Welcome.class).resumeFrom()).isZero();
+        assertThat(greeted.isOpen()).isTrue();
+        assertThat(closedCount(StreamMeters.HELLO_TIMEOUT)).isEqualTo(1);
+    }
+
+    @Test
     void aSessionBeyondTheCapIsClosedWithInstanceFullAndASessionEndingMakesRoom() throws Exception {
         start(properties().withSessionLimits(Duration.ofSeconds(30), 2, 64));
         RecordingSession first = connect();
