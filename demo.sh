@@ -55,6 +55,9 @@ if [ -n "$stale" ]; then
   command -v mvn >/dev/null || { echo "demo: mvn not found; install Maven 3.8+ to build" >&2; exit 3; }
   echo "demo: building (out of date:$stale); this takes a minute or two the first time"
   mvn -B -q package -DskipTests
+  # The jars carry the reproducible build's fixed timestamp (project.build.outputTimestamp) as their file
+  # time too; give them the build's real time, or every later run would find them out of date again.
+  touch -c "${jars[@]}"
 fi
 
 exec java "-Dreconnect.registry.acl=${RECONNECT_REGISTRY_ACL:-true}" -jar devkit/target/devkit.jar "$@"
