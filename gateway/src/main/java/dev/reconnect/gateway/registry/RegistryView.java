@@ -175,16 +175,48 @@ public class RegistryView {
      * @return false when the verdict was dropped for that reason
      */
     public boolean suspect(String address, String reason, long seenAtHealthIndex) {
+        boolean applied = true;
         synchronized (this) {
             OptionalLong now = healthIndexLocked(address);
             if (now.isPresent() && now.getAsLong() != seenAtHealthIndex) {
                 log.info("Not taking {} out of routing ({}): the registry has reported it passing since", address, reason);
-                return false;
+                if (unverified.remove(address)) {
+                    recompute();
+                }
+                applied = false;
+            } else {
+                suspectLocked(address, reason);
             }
-            suspectLocked(address, reason);
         }
         wakeQueued();
-        return true;
+        return applied;
+    }
+
+    /**
+     * A connection to {@code address} ended in a way that may mean the instance died (no close frame),
+     * and a probe is on its way. Until {@link #stillAccepts} or a suspect verdict settles it, the
+     * instance is neither routed to nor counted: the gateway may release other clients of that
+     * instance before this connection's verdict is in, and they must not hear "ready" on its strength.
+     */
+    public void checking(String address) {
+        synchronized (this) {
+            if (healthIndexLocked(address).isPresent() && !suspects.containsKey(address) && unverified.add(address)) {
+                log.info("Instance at {} under check: a connection to it ended without a close frame", address);
+                recompute();
+            }
+        }
+        wakeQueued();
+    }
+
+    /** A probe found that the instance at {@code address} still accepts connections. */
+    public void stillAccepts(String address) {
+        synchronized (this) {
+            if (unverified.remove(address)) {
+                log.info("Instance at {} still accepts connections: back in routing", address);
+                recompute();
+            }
+        }
+        wakeQueued();
     }
 
     /** The registry's health index of the instance at {@code address}, if it is a passing instance. */

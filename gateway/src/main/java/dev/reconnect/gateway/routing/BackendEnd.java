@@ -30,21 +30,21 @@ record BackendEnd(Judgement judgement, String reason) {
      * Reactor Netty reports no status when the peer's connection ended without a close frame (a
      * killed process, but also a reset on an otherwise healthy instance) and 1006 when this side
      * aborted the connection, e.g. after a frame over the gateway's limit: both are settled by a
-     * probe, never by the status alone.
+     * probe, never by the status alone, even when the client's side seemed to end first. Under load
+     * the gateway may wind down the client's side of a session whose backend just died before that
+     * death is reported here; only a close code (the backend's answer to the close the gateway passed
+     * on) proves that the backend was alive at the end.
      */
     static BackendEnd of(Optional<CloseStatus> status, boolean clientSideEnded) {
-        if (clientSideEnded) {
-            return FINE;
-        }
         if (status.isEmpty()) {
             return new BackendEnd(Judgement.FAILED_IF_UNREACHABLE, "its WebSocket ended without a close frame");
         }
         int code = status.get().getCode();
-        if (code == CloseCodes.GOING_AWAY) {
-            return new BackendEnd(Judgement.FAILED, "it is going away (1001)");
-        }
         if (code == CloseCodes.ABNORMAL) {
             return new BackendEnd(Judgement.FAILED_IF_UNREACHABLE, "its WebSocket was aborted (1006)");
+        }
+        if (code == CloseCodes.GOING_AWAY && !clientSideEnded) {
+            return new BackendEnd(Judgement.FAILED, "it is going away (1001)");
         }
         return FINE;
     }

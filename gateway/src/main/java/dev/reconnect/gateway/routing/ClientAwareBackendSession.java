@@ -32,6 +32,8 @@ final class ClientAwareBackendSession implements WebSocketSession {
     private final Mono<Optional<CloseStatus>> status;
     private final Mono<Void> verdict;
     private volatile boolean clientSideEnded;
+    /** How the client's side ended, for the debug log; null while it has not. */
+    private volatile String clientSideEnd;
 
     /**
      * @param status  the delegate's close status, cached (empty Optional: ended without a close frame)
@@ -48,9 +50,20 @@ final class ClientAwareBackendSession implements WebSocketSession {
         return clientSideEnded;
     }
 
+    String clientSideEnd() {
+        return clientSideEnd;
+    }
+
+    private void clientSideEnded(String how) {
+        if (!clientSideEnded) {
+            clientSideEnd = how;
+            clientSideEnded = true;
+        }
+    }
+
     @Override
     public Mono<Void> close(CloseStatus status) {
-        clientSideEnded = true;
+        clientSideEnded("the gateway passed on the client's close " + status.getCode());
         return delegate.close(status);
     }
 
@@ -62,8 +75,8 @@ final class ClientAwareBackendSession implements WebSocketSession {
     @Override
     public Mono<Void> send(Publisher<WebSocketMessage> messages) {
         return delegate.send(Flux.from(messages)
-                .doOnComplete(() -> clientSideEnded = true)
-                .doOnError(error -> clientSideEnded = true)
+                .doOnComplete(() -> clientSideEnded("the client's messages ended"))
+                .doOnError(error -> clientSideEnded("the client's messages failed: " + error))
                 .transform(Operators.<WebSocketMessage, WebSocketMessage>lift(
                         (scannable, downstream) -> new CancelAfterVerdict(downstream, verdict))));
     }

@@ -31,7 +31,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>The client's side of the proxy is closed only once the verdict is in, so that a client asking
  * for readiness right after its close is never told "ready" on the strength of an instance that just
- * died.
+ * died. While a probe runs, the instance is "under check" in the registry view (neither routed to nor
+ * counted): under load, clients of other sessions of the same instance may hear of their close before
+ * their own session's end has even been reported here.
  */
 class FailureDetectingWebSocketClient implements WebSocketClient {
     private static final Logger log = LoggerFactory.getLogger(FailureDetectingWebSocketClient.class);
@@ -79,7 +81,14 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                         .onErrorReturn(Optional.empty())
                         .cache();
                 ClientAwareBackendSession backend = new ClientAwareBackendSession(session, status, verdict);
-                status.subscribe(s -> judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged));
+                status.subscribe(s -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("Backend {} session {} ended: {}; client side: {}", target.address(), session.getId(),
+                                s.map(CloseStatus::toString).orElse("no close frame"),
+                                backend.clientSideEnded() ? backend.clientSideEnd() : "open");
+                    }
+                    judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged);
+                });
                 return handler.handle(backend);
             }
         };
@@ -117,6 +126,10 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
             }
             case FAILED_IF_UNREACHABLE -> {
                 long seenAt = healthIndex(target);
+                RegistryView registryView = view.getIfAvailable();
+                if (registryView != null) {
+                    registryView.checking(target.address());
+                }
                 InstanceProber instanceProber = prober.getIfAvailable();
                 CompletableFuture<Boolean> accepts = instanceProber == null
                         ? CompletableFuture.completedFuture(false) : instanceProber.accepts(target);
@@ -124,6 +137,9 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                         .whenComplete((yes, error) -> {
                             if (Boolean.TRUE.equals(yes)) {
                                 log.debug("Backend {}: {}, but it still accepts connections", target.address(), end.reason());
+                                if (registryView != null) {
+                                    registryView.stillAccepts(target.address());
+                                }
                                 count("alive");
                             } else {
                                 suspect(target, end.reason() + " and it no longer accepts connections", seenAt);

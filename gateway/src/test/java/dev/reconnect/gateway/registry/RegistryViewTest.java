@@ -58,6 +58,66 @@ class RegistryViewTest {
     }
 
     @Test
+    void anInstanceUnderCheckIsNeitherRoutedNorCountedUntilAProbeSettlesIt() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long index = view.readiness().index();
+        CompletableFuture<Readiness> waiting = view.nextReadiness(index);
+
+        view.checking(WS_1.address());
+
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.routableInstances("ws-service")).isEmpty();
+        assertThat(waiting.join().ready()).as("long-polls hear it at once").isFalse();
+        view.checking(WS_1.address());
+        assertThat(view.readiness().index()).as("a second check of the same instance is no news").isEqualTo(index + 1);
+
+        view.stillAccepts(WS_1.address());
+
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+    }
+
+    @Test
+    void anInstanceUnderCheckThatNoLongerAcceptsConnectionsIsTakenOut() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        view.checking(WS_1.address());
+
+        assertThat(view.suspect(WS_1.address(), "refused", WS_1.healthIndex())).isTrue();
+        view.stillAccepts(WS_1.address()); // a slower probe of another session, started before the death
+
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.routableInstances("ws-service")).isEmpty();
+    }
+
+    @Test
+    void aCheckOverriddenByTheRegistryEndsWithTheDroppedVerdict() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        view.checking(WS_1.address());
+        Instance reported = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), WS_1.healthIndex() + 5);
+        view.update("ws-service", List.of(reported));
+
+        assertThat(view.suspect(WS_1.address(), "refused", WS_1.healthIndex())).isFalse();
+
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(reported);
+    }
+
+    @Test
+    void onlyAListedInstanceCanBeUnderCheck() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long index = view.readiness().index();
+
+        view.checking("127.0.0.1:9999");
+
+        assertThat(view.readiness().index()).isEqualTo(index);
+        assertThat(view.readiness().ready()).isTrue();
+    }
+
+    @Test
     void aLongPollCompletesOnTheNextChangeAndAtOnceForAnOldIndex() {
         view.update("api-service", List.of(API));
         long index = view.readiness().index();

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,8 +143,11 @@ class BackendFailureTest {
             assertThat(BackendEnd.of(Optional.of(new CloseStatus(code)), false).judgement()).as("close %d", code)
                     .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
         }
-        assertThat(BackendEnd.of(Optional.empty(), true).judgement()).as("the client left first")
+        assertThat(BackendEnd.of(Optional.of(CloseStatus.NORMAL), true).judgement()).as("the client left first")
                 .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
+        assertThat(BackendEnd.of(Optional.empty(), true).judgement())
+                .as("the client's side ended first, but the backend never answered the close: it may have died")
+                .isEqualTo(BackendEnd.Judgement.FAILED_IF_UNREACHABLE);
         assertThat(BackendEnd.of(Optional.of(CloseStatus.GOING_AWAY), true).judgement()).as("the client's own 1001 passed on")
                 .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
     }
@@ -190,6 +194,88 @@ class BackendFailureTest {
         client.closed.get(10, TimeUnit.SECONDS);
         assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
         assertThat(client.routableAtClose).doesNotContain(backend.port());
+    }
+
+    /**
+     * A client that is sending when its backend dies: the gateway's write to the dead backend fails
+     * at once, long before the probe's verdict, and that failure must not close the client's side
+     * early (nor count as the client leaving).
+     */
+    @Test
+    void aBackendKilledWhileItsClientIsSendingIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
+        CompletableFuture<Void> killNow = new CompletableFuture<>();
+        startBackend(connection -> {
+            connection.sendText("hello");
+            killNow.join();
+            connection.kill();
+        });
+        double failed = count("failed");
+        Observer client = connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
+        AtomicInteger sent = new AtomicInteger();
+        Thread sender = new Thread(() -> {
+            while (!client.closed.isDone()) {
+                try {
+                    client.socket.sendText("{\"type\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
+                    sent.incrementAndGet();
+                } catch (Exception e) {
+                    return; // the connection ended
+                }
+            }
+        }, "sending-client");
+        sender.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.get() > 20);
+
+        killNow.complete(null);
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        sender.join(10_000);
+        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertThat(count("failed")).isEqualTo(failed + 1);
+    }
+
+    /** Many sessions end at once when a busy instance dies: none of their clients may hear of it before the verdict. */
+    @Test
+    void aKilledBackendWithManySessionsIsOutOfRoutingBeforeAnyClientSeesItsClose() throws Exception {
+        CompletableFuture<Void> killNow = new CompletableFuture<>();
+        startBackend(connection -> {
+            connection.sendText("hello");
+            killNow.join();
+            connection.kill();
+        });
+        List<Observer> clients = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            clients.add(connect());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.texts.contains("hello")));
+        List<Thread> senders = new java.util.ArrayList<>();
+        for (Observer client : clients.subList(0, 100)) {
+            Thread sender = new Thread(() -> {
+                while (!client.closed.isDone()) {
+                    try {
+                        client.socket.sendText("{\"type\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            sender.start();
+            senders.add(sender);
+        }
+
+        killNow.complete(null);
+
+        for (Observer client : clients) {
+            client.closed.get(10, TimeUnit.SECONDS);
+        }
+        for (Thread sender : senders) {
+            sender.join(10_000);
+        }
+        assertThat(clients).allSatisfy(client -> {
+            assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
+            assertThat(client.routableAtClose).doesNotContain(backend.port());
+        });
     }
 
     @Test
