@@ -175,7 +175,22 @@ public final class LocalSystem implements AutoCloseable {
         // which wins over any application.yml, so that no two processes can ever share a management port.
         args.add("--management.server.port=" + ports.management(port));
         args.addAll(settings);
-        return launcher.startJar(name, jar(module, module + ".jar"), port, args, env);
+        return launcher.startSpringBootJar(name, jar(module, module + ".jar"), port, args, env, training(module));
+    }
+
+    /**
+     * The one start that trains a service's start-up archive: the same profile, but every port 0, so it can
+     * never meet a running process, and api-service's data in a throw-away folder (the context refresh opens
+     * the database). It stops right after the refresh, before registering anywhere.
+     */
+    private StartupArchive.Training training(String module) {
+        List<String> args = new ArrayList<>(springArgs());
+        args.addAll(List.of("--server.port=0", "--management.server.port=0"));
+        Map<String, String> env = new HashMap<>(Map.of("MANAGEMENT_PORT", "0"));
+        if (module.equals("api-service")) {
+            env.put("API_DATA_DIR", dataDir.resolve("startup-training").resolve(UUID.randomUUID().toString()).toString());
+        }
+        return StartupArchive.Training.of(args, env);
     }
 
     /** The client CLI with {@code args} after the jar; every line it prints goes to {@code lines}. */

@@ -29,6 +29,8 @@ public final class ProcessLauncher implements AutoCloseable {
     private final Path logDir;
     private final List<ManagedProcess> started = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopAll, "stop-launched-processes");
+    private final StartupArchive startupArchive = StartupArchive.forRunningJdk(javaBinary(),
+            line -> System.out.println("[devkit] " + line));
 
     public ProcessLauncher(Path logDir) {
         this.logDir = logDir;
@@ -55,6 +57,20 @@ public final class ProcessLauncher implements AutoCloseable {
     /** As above; each line the process prints also goes to {@code lines} (when not null). */
     public ManagedProcess startJar(String name, Path jar, int port, List<String> args, Map<String, String> env,
                                    Consumer<String> lines) {
+        return startJar(name, jar, port, args, env, lines, null);
+    }
+
+    /**
+     * A Spring Boot service, from a start-up archive when the running JDK offers one (see
+     * {@link StartupArchive}); the first start of a newly built jar trains it, which {@code training} is for.
+     */
+    ManagedProcess startSpringBootJar(String name, Path jar, int port, List<String> args, Map<String, String> env,
+                                      StartupArchive.Training training) {
+        return startJar(name, jar, port, args, env, null, training);
+    }
+
+    private ManagedProcess startJar(String name, Path jar, int port, List<String> args, Map<String, String> env,
+                                    Consumer<String> lines, StartupArchive.Training training) {
         if (!Files.isRegularFile(jar)) {
             throw new LaunchException(name + ": " + jar + " is missing; build it first with: mvn -B package -DskipTests");
         }
@@ -64,8 +80,7 @@ public final class ProcessLauncher implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(JVM_FLAGS);
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(startupArchive.launch(name, jar, JVM_FLAGS, training, env));
         command.addAll(args);
         return start(name, command, env, lines);
     }

@@ -1,49 +1,167 @@
 package dev.reconnect.ws.lifecycle;
 
+import dev.reconnect.protocol.Paths;
 import dev.reconnect.ws.WsProperties;
+import dev.reconnect.ws.log.LogFollower;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 
 /**
- * Part of the readiness group: out of service until {@code ws.startup-delay} has passed since the
- * application started, so the instance is visible in Consul but critical while it warms up.
+ * Part of the readiness group ({@code /readyz}, which the registry's check polls): out of service until
+ * the instance is ready to serve fast. That is, in order: the log follower has caught up with the
+ * message log's head once (or {@code ws.warm-up.log-timeout} ran out: api-service or the registry may
+ * start after this instance, and the end-to-end start orders expect it to become ready regardless),
+ * loopback sessions have gone through the WebSocket path once ({@link LoopbackWarmUp}), and
+ * {@code ws.startup-delay} has passed. The first real wave after a restart then meets a warm JVM.
+ *
+ * <p>{@code SpringApplication.run} returns only once this is settled: the warm-up runs while Spring
+ * Boot announces that the application accepts traffic, after every {@code ApplicationReadyEvent}
+ * listener (the log follower's start among them) has run. The instance is registered and serving
+ * requests by then; only its readiness waits.
  */
 @Component("warmUp")
 public class WarmUpHealthIndicator implements HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(WarmUpHealthIndicator.class);
+    /** Beyond the warm-up's own bounds, before start-up goes on without waiting for it. */
+    private static final Duration SETTLE_MARGIN = Duration.ofSeconds(2);
 
     private final WsProperties properties;
-    private volatile Instant readyAt;
-    private volatile boolean announced;
+    private final LogFollower follower;
+    private final LoopbackWarmUp loopback;
+    private final StartupReadiness readiness;
+    private final String address;
+    private final Clock clock;
+    private final AtomicBoolean begun = new AtomicBoolean();
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
+    private volatile int port = -1;
 
-    public WarmUpHealthIndicator(WsProperties properties) {
-        this.properties = properties;
+    @Autowired
+    public WarmUpHealthIndicator(WsProperties properties, LogFollower follower, LoopbackWarmUp loopback,
+                                 @Value("${server.address:}") String address) {
+        this(properties, follower, loopback, address, Clock.systemUTC());
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    void started() {
-        readyAt = Instant.now().plus(properties.startupDelay());
-        if (!properties.startupDelay().isZero()) {
-            log.info("Warming up for {} ms: registered but not ready", properties.startupDelay().toMillis());
+    WarmUpHealthIndicator(WsProperties properties, LogFollower follower, LoopbackWarmUp loopback, String address,
+                          Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+        this.follower = follower;
+        this.loopback = loopback;
+        this.readiness = new StartupReadiness(properties.logService(), properties.warmUp().logTimeout(),
+                properties.startupDelay(), clock);
+        // A wildcard bind address is reached on loopback; a specific one only on itself.
+        this.address = !StringUtils.hasText(address) || address.equals("0.0.0.0") || address.equals("::")
+                ? "127.0.0.1" : address;
+        follower.onHeadMoved(this::headMoved);
+    }
+
+    /** The main port only: the management server has a namespace of its own. */
+    @EventListener
+    void webServerStarted(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() == null) {
+            port = event.getWebServer().getPort();
         }
+    }
+
+    @EventListener
+    void applicationReady(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getState() != ReadinessState.ACCEPTING_TRAFFIC || !begun.compareAndSet(false, true)) {
+            return;
+        }
+        begin();
+        Duration bound = properties.warmUp().logTimeout().plus(properties.warmUp().timeout()).plus(SETTLE_MARGIN);
+        try {
+            settled.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Start-up goes on without waiting longer for the warm-up ({} ms); readiness follows when it ends",
+                    bound.toMillis());
+        } catch (ExecutionException e) {
+            log.error("The warm-up failed unexpectedly", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts waiting for the log; package-private so that a test can drive it without Spring's events. */
+    void begin() {
+        readiness.start();
+        headMoved(); // the follower may have caught up before the wait began
+        Instant deadline = readiness.logDeadline();
+        long waitMillis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+        delayed(waitMillis).execute(() -> {
+            if (readiness.logTimeoutPassed()) {
+                warmUp(follower.head());
+            }
+        });
+    }
+
+    private void headMoved() {
+        long head = follower.head();
+        if (head >= 0 && readiness.logCaughtUp(head)) {
+            warmUp(head);
+        }
+    }
+
+    /** Runs off the caller's thread: the follower's must go on following. */
+    private void warmUp(long head) {
+        WsProperties.WarmUp settings = properties.warmUp();
+        CompletableFuture<WarmUpResult> result;
+        try {
+            result = port <= 0
+                    ? CompletableFuture.completedFuture(WarmUpResult.skipped("no web server to warm up"))
+                    : loopback.run(URI.create("ws://" + hostForUri() + ":" + port + Paths.WEBSOCKET), head,
+                            settings.sessions(), settings.backlog(), settings.timeout());
+        } catch (RuntimeException e) {
+            // Never left hanging in "warming up": a warm-up that cannot even begin still ends in ready.
+            result = CompletableFuture.completedFuture(WarmUpResult.of(settings.sessions(), 0, 0, e.toString()));
+        }
+        result.whenComplete((warm, error) -> {
+            readiness.warmedUp(error == null ? warm : WarmUpResult.of(settings.sessions(), 0, 0, error.toString()));
+            settled.complete(null);
+            Instant readyAt = readiness.readyAt();
+            long untilReady = Duration.between(clock.instant(), readyAt).toMillis();
+            if (untilReady > 0) {
+                // So that "ready" is logged when it happens, not at the next readiness poll.
+                delayed(untilReady).execute(readiness::stage);
+            }
+        });
+    }
+
+    private String hostForUri() {
+        return address.contains(":") ? "[" + address + "]" : address;
+    }
+
+    private static Executor delayed(long millis) {
+        return CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public Health health() {
-        Instant at = readyAt;
-        if (at == null || Instant.now().isBefore(at)) {
-            return Health.outOfService().withDetail("warmUp", "in progress").build();
-        }
-        if (!announced) {
-            announced = true;
-            log.info("Warm-up over: ready for connections");
-        }
-        return Health.up().build();
+        return readiness.health();
+    }
+
+    /** Where start-up stands, for tests. */
+    StartupReadiness.Stage stage() {
+        return readiness.stage();
     }
 }
