@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 class RegistryConfiguration {
     @Bean
     InstanceProber instanceProber() {
-        return new TcpInstanceProber();
+        return new HttpInstanceProber();
     }
 
     @Bean

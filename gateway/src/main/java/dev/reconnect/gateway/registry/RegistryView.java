@@ -167,7 +167,7 @@ public class RegistryView {
     }
 
     /**
-     * Like {@link #suspect(String, String)} for a verdict that took a while (a TCP probe): it is
+     * Like {@link #suspect(String, String)} for a verdict that took a while (a probe): it is
      * dropped when the registry has reported on the instance since the failure was seen (its health
      * index moved from {@code seenAtHealthIndex}). Applied late, it would take out an instance that
      * the registry had just called passing, after readiness had already said "ready" on it.

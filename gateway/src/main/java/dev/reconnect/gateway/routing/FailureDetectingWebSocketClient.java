@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  */
 class FailureDetectingWebSocketClient implements WebSocketClient {
     private static final Logger log = LoggerFactory.getLogger(FailureDetectingWebSocketClient.class);
-    /** Bounds how long a client's close waits for a verdict (the TCP probe itself gives up sooner). */
+    /** Bounds how long a client's close waits for a verdict (the probe itself gives up sooner). */
     static final Duration VERDICT_TIMEOUT = Duration.ofSeconds(2);
     /** Counter of backend WebSocket ends (and failed opens), tagged {@code verdict}: alive or failed. */
     static final String ENDS_METER = "gateway.websocket.backend.ends";

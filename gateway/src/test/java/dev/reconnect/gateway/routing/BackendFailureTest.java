@@ -8,7 +8,7 @@ import dev.reconnect.consul.emulator.EmulatorConfig;
 import dev.reconnect.gateway.registry.Instance;
 import dev.reconnect.gateway.registry.InstanceProber;
 import dev.reconnect.gateway.registry.RegistryView;
-import dev.reconnect.gateway.registry.TcpInstanceProber;
+import dev.reconnect.gateway.registry.HttpInstanceProber;
 import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.Limits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,13 +101,13 @@ class BackendFailureTest {
 
     static final class SlowProber implements InstanceProber {
         final Set<String> asked = ConcurrentHashMap.newKeySet();
-        private final TcpInstanceProber tcp = new TcpInstanceProber();
+        private final HttpInstanceProber http = new HttpInstanceProber();
 
         @Override
         public CompletableFuture<Boolean> accepts(Instance instance) {
             asked.add(instance.address());
             return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))
-                    .thenCompose(ignored -> tcp.accepts(instance));
+                    .thenCompose(ignored -> http.accepts(instance));
         }
     }
 

@@ -95,7 +95,9 @@ final class FakeWebSocketBackend implements AutoCloseable {
             String request = readHeaders(socket.getInputStream());
             Matcher key = KEY.matcher(request);
             if (!key.find()) {
-                // A probe (plain TCP connect) or a non-WebSocket request: just hang up.
+                // The gateway's probe (GET /livez) or another plain request: an HTTP answer, as a live server gives.
+                socket.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
                 socket.close();
                 return;
             }
