@@ -278,6 +278,27 @@ class BackendFailureTest {
         });
     }
 
+    /**
+     * A killed process's connections end a moment before its listening socket goes: a probe that only
+     * connects would call it alive (and readiness would blip "ready" on a dead instance); the probe asks
+     * for an HTTP answer, which nobody gives.
+     */
+    @Test
+    void aBackendWhoseListeningSocketOutlivesItsConnectionsIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.dieSlowly();
+        });
+        double failed = count("failed");
+
+        Observer client = connect();
+
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
+        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertThat(count("failed")).isEqualTo(failed + 1);
+    }
+
     @Test
     void aBackendGoingAwayIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
         startBackend(connection -> {

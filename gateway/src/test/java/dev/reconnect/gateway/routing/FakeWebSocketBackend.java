@@ -33,6 +33,7 @@ final class FakeWebSocketBackend implements AutoCloseable {
     private final Script script;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger handshakes = new AtomicInteger();
+    private volatile boolean dying;
 
     FakeWebSocketBackend(Script script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -53,6 +54,22 @@ final class FakeWebSocketBackend implements AutoCloseable {
     /** As a killed process: nothing listens any more, and every open connection is reset. */
     void kill() {
         stopListening();
+        for (Socket socket : sockets) {
+            try {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+    }
+
+    /**
+     * As a killed process while the kernel tears it down: every open connection is reset, yet the
+     * listening socket still completes handshakes for a moment, with nobody left to answer on them.
+     */
+    void dieSlowly() {
+        dying = true;
         for (Socket socket : sockets) {
             try {
                 socket.setSoLinger(true, 0);
@@ -91,6 +108,9 @@ final class FakeWebSocketBackend implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        if (dying) {
+            return; // connected, never answered, never closed: nobody is left to do either
+        }
         try {
             String request = readHeaders(socket.getInputStream());
             Matcher key = KEY.matcher(request);
@@ -159,6 +179,11 @@ final class FakeWebSocketBackend implements AutoCloseable {
         /** As a killed process (see {@link FakeWebSocketBackend#kill()}). */
         void kill() {
             FakeWebSocketBackend.this.kill();
+        }
+
+        /** As a killed process still being torn down (see {@link FakeWebSocketBackend#dieSlowly()}). */
+        void dieSlowly() {
+            FakeWebSocketBackend.this.dieSlowly();
         }
 
         /** Reads the gateway's frames until its close frame, answers it with the same code and hangs up. */
