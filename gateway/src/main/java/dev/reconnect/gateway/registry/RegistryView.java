@@ -45,6 +45,10 @@ public class RegistryView {
     private final Map<String, Suspect> suspects = new HashMap<>();
     /** Siblings of an instance that just failed, kept out until a probe says they still accept connections. */
     private final Set<String> unverified = new HashSet<>();
+    /** Numbers the probes in the order they start, so that an older probe's verdict never overrides a newer one's. */
+    private long probes;
+    /** Per address, the number of the newest probe that found the instance answering. */
+    private final Map<String, Long> answeredProbes = new HashMap<>();
     private final InstanceProber prober;
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
     /** Waiters to complete once the monitor is released. */
@@ -198,25 +202,49 @@ public class RegistryView {
      * instance is neither routed to nor counted: the gateway may release other clients of that
      * instance before this connection's verdict is in, and they must not hear "ready" on its strength.
      */
-    public void checking(String address) {
+    public long checking(String address) {
+        long probe;
         synchronized (this) {
+            probe = ++probes;
             if (healthIndexLocked(address).isPresent() && !suspects.containsKey(address) && unverified.add(address)) {
                 log.info("Instance at {} under check: a connection to it ended without a close frame", address);
                 recompute();
             }
         }
         wakeQueued();
+        return probe;
     }
 
-    /** A probe found that the instance at {@code address} still accepts connections. */
-    public void stillAccepts(String address) {
+    /** Probe number {@code probe} (from {@link #checking}) found that the instance at {@code address} still answers. */
+    public void stillAccepts(String address, long probe) {
         synchronized (this) {
+            answeredProbes.merge(address, probe, Math::max);
             if (unverified.remove(address)) {
                 log.info("Instance at {} still accepts connections: back in routing", address);
                 recompute();
             }
         }
         wakeQueued();
+    }
+
+    /**
+     * The verdict of probe number {@code probe} (from {@link #checking}): the instance did not answer. It is
+     * dropped, as by {@link #suspect(String, String, long)}, when the registry has reported on the instance
+     * since, and also when a probe started after this one found it answering: a process stopped and resumed
+     * (SIGSTOP, SIGCONT) fails the probes that began while it was stopped, and their late verdicts must not
+     * take out an instance that already answers again.
+     *
+     * @return false when the verdict was dropped
+     */
+    public boolean suspect(String address, String reason, long seenAtHealthIndex, long probe) {
+        synchronized (this) {
+            Long answered = answeredProbes.get(address);
+            if (answered != null && answered > probe) {
+                log.info("Not taking {} out of routing ({}): a probe started later found it answering", address, reason);
+                return false;
+            }
+        }
+        return suspect(address, reason, seenAtHealthIndex);
     }
 
     /** The registry's health index of the instance at {@code address}, if it is a passing instance. */
@@ -266,16 +294,21 @@ public class RegistryView {
         siblings.forEach(i -> unverified.add(i.address()));
         log.info("Checking that the other {} instance(s) of {} still accept connections", siblings.size(), service);
         for (Instance sibling : siblings) {
-            prober.accepts(sibling).whenComplete((accepts, error) -> probed(sibling, Boolean.TRUE.equals(accepts)));
+            long probe = ++probes;
+            prober.accepts(sibling).whenComplete((accepts, error) -> probed(sibling, Boolean.TRUE.equals(accepts), probe));
         }
     }
 
-    private void probed(Instance instance, boolean accepts) {
+    private void probed(Instance instance, boolean accepts, long probe) {
         synchronized (this) {
+            if (accepts) {
+                answeredProbes.merge(instance.address(), probe, Math::max);
+            }
             if (!unverified.remove(instance.address())) {
                 return; // already settled by the registry meanwhile
             }
-            if (accepts) {
+            Long answered = answeredProbes.get(instance.address());
+            if (accepts || (answered != null && answered > probe)) {
                 recompute();
             } else {
                 suspectLocked(instance.address(), "it does not accept connections (checked after another instance failed)");
@@ -297,6 +330,7 @@ public class RegistryView {
         watched.values().forEach(w -> w.instances().forEach(i -> listed.add(i.address())));
         suspects.keySet().retainAll(listed);
         unverified.retainAll(listed);
+        answeredProbes.keySet().retainAll(listed);
     }
 
     private void expireSuspects() {

@@ -127,9 +127,7 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
             case FAILED_IF_UNREACHABLE -> {
                 long seenAt = healthIndex(target);
                 RegistryView registryView = view.getIfAvailable();
-                if (registryView != null) {
-                    registryView.checking(target.address());
-                }
+                long probe = registryView == null ? 0 : registryView.checking(target.address());
                 InstanceProber instanceProber = prober.getIfAvailable();
                 CompletableFuture<Boolean> accepts = instanceProber == null
                         ? CompletableFuture.completedFuture(false) : instanceProber.accepts(target);
@@ -138,11 +136,13 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                             if (Boolean.TRUE.equals(yes)) {
                                 log.debug("Backend {}: {}, but it still accepts connections", target.address(), end.reason());
                                 if (registryView != null) {
-                                    registryView.stillAccepts(target.address());
+                                    registryView.stillAccepts(target.address(), probe);
                                 }
                                 count("alive");
                             } else {
-                                suspect(target, end.reason() + " and it no longer accepts connections", seenAt);
+                                boolean applied = registryView == null || registryView.suspect(target.address(),
+                                        end.reason() + " and it does not answer", seenAt, probe);
+                                count(applied ? "failed" : "alive");
                             }
                             judged.complete(null);
                         });
@@ -150,18 +150,10 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
         }
     }
 
-    /**
-     * Takes the instance out unless the registry has reported on it since the failure was seen at
-     * {@code seenAtHealthIndex} (a verdict that took a probe's time must not override a newer report).
-     */
-    private void suspect(Instance target, String reason, long seenAtHealthIndex) {
-        RegistryView registryView = view.getIfAvailable();
-        boolean applied = registryView == null || registryView.suspect(target.address(), reason, seenAtHealthIndex);
-        count(applied ? "failed" : "alive");
-    }
-
     private void suspect(Instance target, String reason) {
-        suspect(target, reason, healthIndex(target));
+        RegistryView registryView = view.getIfAvailable();
+        boolean applied = registryView == null || registryView.suspect(target.address(), reason, healthIndex(target));
+        count(applied ? "failed" : "alive");
     }
 
     private long healthIndex(Instance target) {

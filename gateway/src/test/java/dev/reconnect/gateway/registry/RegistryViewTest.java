@@ -64,7 +64,7 @@ class RegistryViewTest {
         long index = view.readiness().index();
         CompletableFuture<Readiness> waiting = view.nextReadiness(index);
 
-        view.checking(WS_1.address());
+        long probe = view.checking(WS_1.address());
 
         assertThat(view.readiness().ready()).isFalse();
         assertThat(view.routableInstances("ws-service")).isEmpty();
@@ -72,7 +72,7 @@ class RegistryViewTest {
         view.checking(WS_1.address());
         assertThat(view.readiness().index()).as("a second check of the same instance is no news").isEqualTo(index + 1);
 
-        view.stillAccepts(WS_1.address());
+        view.stillAccepts(WS_1.address(), probe);
 
         assertThat(view.readiness().ready()).isTrue();
         assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
@@ -82,10 +82,11 @@ class RegistryViewTest {
     void anInstanceUnderCheckThatNoLongerAcceptsConnectionsIsTakenOut() {
         view.update("api-service", List.of(API));
         view.update("ws-service", List.of(WS_1));
-        view.checking(WS_1.address());
+        long before = view.checking(WS_1.address());
+        long after = view.checking(WS_1.address());
 
-        assertThat(view.suspect(WS_1.address(), "refused", WS_1.healthIndex())).isTrue();
-        view.stillAccepts(WS_1.address()); // a slower probe of another session, started before the death
+        assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), after)).isTrue();
+        view.stillAccepts(WS_1.address(), before); // a slower probe of another session, started before the death
 
         assertThat(view.readiness().ready()).isFalse();
         assertThat(view.routableInstances("ws-service")).isEmpty();
@@ -95,14 +96,44 @@ class RegistryViewTest {
     void aCheckOverriddenByTheRegistryEndsWithTheDroppedVerdict() {
         view.update("api-service", List.of(API));
         view.update("ws-service", List.of(WS_1));
-        view.checking(WS_1.address());
+        long probe = view.checking(WS_1.address());
         Instance reported = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), WS_1.healthIndex() + 5);
         view.update("ws-service", List.of(reported));
 
-        assertThat(view.suspect(WS_1.address(), "refused", WS_1.healthIndex())).isFalse();
+        assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), probe)).isFalse();
 
         assertThat(view.readiness().ready()).isTrue();
         assertThat(view.routableInstances("ws-service")).containsExactly(reported);
+    }
+
+    /** SIGSTOP, then SIGCONT: probes begun while it was stopped fail late, after a newer one found it answering. */
+    @Test
+    void aProbeBegunBeforeANewerOneFoundTheInstanceAnsweringCannotTakeItOut() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        long whileStopped = view.checking(WS_1.address());
+        long afterResume = view.checking(WS_1.address());
+        view.stillAccepts(WS_1.address(), afterResume);
+
+        assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), whileStopped)).isFalse();
+
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+    }
+
+    @Test
+    void aSiblingProbeBegunBeforeANewerOneFoundItAnsweringCannotTakeItOut() {
+        probesAnswerAtOnce = false;
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1, WS_2));
+        view.suspect(WS_1.address(), "killed"); // WS_2 is probed as a sibling, and its probe hangs
+        long newer = view.checking(WS_2.address());
+        view.stillAccepts(WS_2.address(), newer);
+
+        probes.get(WS_2.address()).complete(false);
+
+        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
+        assertThat(view.readiness().ready()).isTrue();
     }
 
     @Test
