@@ -32,8 +32,9 @@ import reactor.core.publisher.Mono;
  * <p>The client's side of the proxy is closed only once the verdict is in, so that a client asking
  * for readiness right after its close is never told "ready" on the strength of an instance that just
  * died. While a probe runs, the instance is "under check" in the registry view (neither routed to nor
- * counted): under load, clients of other sessions of the same instance may hear of their close before
- * their own session's end has even been reported here.
+ * counted), so that no client, whichever session it was on, is told "ready" on its strength before the
+ * verdict. The probe asks for an HTTP answer (see {@code HttpInstanceProber}): a killed process's
+ * listening socket outlives its connections by a moment.
  */
 class FailureDetectingWebSocketClient implements WebSocketClient {
     private static final Logger log = LoggerFactory.getLogger(FailureDetectingWebSocketClient.class);
