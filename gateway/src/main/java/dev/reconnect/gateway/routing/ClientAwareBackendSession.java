@@ -32,8 +32,6 @@ final class ClientAwareBackendSession implements WebSocketSession {
     private final Mono<Optional<CloseStatus>> status;
     private final Mono<Void> verdict;
     private volatile boolean clientSideEnded;
-    /** How the client's side ended, for the debug log; null while it has not. */
-    private volatile String clientSideEnd;
 
     /**
      * @param status  the delegate's close status, cached (empty Optional: ended without a close frame)
@@ -50,20 +48,9 @@ final class ClientAwareBackendSession implements WebSocketSession {
         return clientSideEnded;
     }
 
-    String clientSideEnd() {
-        return clientSideEnd;
-    }
-
-    private void clientSideEnded(String how) {
-        if (!clientSideEnded) {
-            clientSideEnd = how;
-            clientSideEnded = true;
-        }
-    }
-
     @Override
     public Mono<Void> close(CloseStatus status) {
-        clientSideEnded("the gateway passed on the client's close " + status.getCode());
+        clientSideEnded = true;
         return delegate.close(status);
     }
 
@@ -75,8 +62,8 @@ final class ClientAwareBackendSession implements WebSocketSession {
     @Override
     public Mono<Void> send(Publisher<WebSocketMessage> messages) {
         return delegate.send(Flux.from(messages)
-                .doOnComplete(() -> clientSideEnded("the client's messages ended"))
-                .doOnError(error -> clientSideEnded("the client's messages failed: " + error))
+                .doOnComplete(() -> clientSideEnded = true)
+                .doOnError(error -> clientSideEnded = true)
                 .transform(Operators.<WebSocketMessage, WebSocketMessage>lift(
                         (scannable, downstream) -> new CancelAfterVerdict(downstream, verdict))));
     }

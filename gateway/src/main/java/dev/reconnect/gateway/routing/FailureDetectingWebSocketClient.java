@@ -82,14 +82,7 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                         .onErrorReturn(Optional.empty())
                         .cache();
                 ClientAwareBackendSession backend = new ClientAwareBackendSession(session, status, verdict);
-                status.subscribe(s -> {
-                    if (log.isDebugEnabled()) {
-                        log.debug("Backend {} session {} ended: {}; client side: {}", target.address(), session.getId(),
-                                s.map(CloseStatus::toString).orElse("no close frame"),
-                                backend.clientSideEnded() ? backend.clientSideEnd() : "open");
-                    }
-                    judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged);
-                });
+                status.subscribe(s -> judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged));
                 return handler.handle(backend);
             }
         };
