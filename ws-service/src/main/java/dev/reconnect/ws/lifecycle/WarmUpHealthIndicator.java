@@ -106,13 +106,28 @@ public class WarmUpHealthIndicator implements HealthIndicator {
     void begin() {
         readiness.start();
         headMoved(); // the follower may have caught up before the wait began
-        Instant deadline = readiness.logDeadline();
-        long waitMillis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
-        delayed(waitMillis).execute(() -> {
+        endWaitForLogWhenDue();
+    }
+
+    /**
+     * The timer and the clock need not agree to the millisecond (the timer runs on the monotonic clock,
+     * and a wait rounded down fires before the deadline): a timer that fires early waits again for the
+     * rest, rather than leaving the instance waiting for a log that may never answer.
+     */
+    private void endWaitForLogWhenDue() {
+        delayed(millisUntil(readiness.logDeadline())).execute(() -> {
             if (readiness.logTimeoutPassed()) {
                 warmUp(follower.head());
+            } else if (readiness.stage() == StartupReadiness.Stage.WAITING_FOR_LOG) {
+                endWaitForLogWhenDue();
             }
         });
+    }
+
+    /** Rounded up, so that a timer set with it does not fire before {@code instant}. */
+    private long millisUntil(Instant instant) {
+        long nanos = Duration.between(clock.instant(), instant).toNanos();
+        return nanos <= 0 ? 0 : Math.max(1, (nanos + 999_999) / 1_000_000);
     }
 
     private void headMoved() {
@@ -138,8 +153,7 @@ public class WarmUpHealthIndicator implements HealthIndicator {
         result.whenComplete((warm, error) -> {
             readiness.warmedUp(error == null ? warm : WarmUpResult.of(settings.sessions(), 0, 0, error.toString()));
             settled.complete(null);
-            Instant readyAt = readiness.readyAt();
-            long untilReady = Duration.between(clock.instant(), readyAt).toMillis();
+            long untilReady = millisUntil(readiness.readyAt());
             if (untilReady > 0) {
                 // So that "ready" is logged when it happens, not at the next readiness poll.
                 delayed(untilReady).execute(readiness::stage);

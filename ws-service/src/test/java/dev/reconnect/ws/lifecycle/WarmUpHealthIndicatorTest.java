@@ -1,0 +1,58 @@
+package dev.reconnect.ws.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reconnect.ws.WsProperties;
+import dev.reconnect.ws.log.LogFollower;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The wait for the log ends by itself, whatever the timer and the clock think of each other. */
+class WarmUpHealthIndicatorTest {
+    /**
+     * A timer that fires before the clock says the log timeout is over (here the clock runs at half speed)
+     * must not leave the instance waiting for a log that never answers: on a loaded machine, a timer set to
+     * a wait rounded down fired a fraction of a millisecond early, and the instance never became ready.
+     */
+    @Test
+    void becomesReadyWithoutTheLogEvenWhenTheTimerFiresBeforeTheClockSaysSo() {
+        ScriptedLog log = new ScriptedLog(0);
+        log.available(false);
+        WsProperties properties = WsProperties.defaults()
+                .withWarmUp(new WsProperties.WarmUp(Duration.ofMillis(200), 4, 100, Duration.ofSeconds(10)));
+        WarmUpHealthIndicator warmUp = new WarmUpHealthIndicator(properties, new LogFollower(log, properties),
+                new LoopbackWarmUp(), "", new HalfSpeedClock());
+
+        warmUp.begin();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(warmUp.stage()).isEqualTo(StartupReadiness.Stage.READY));
+        assertThat(warmUp.health().getDetails()).containsEntry("log", "did not answer within 200 ms of start");
+    }
+
+    /** Time as the system tells it, but passing half as fast. */
+    private static final class HalfSpeedClock extends Clock {
+        private final Instant origin = Instant.now();
+        private final long originNanos = System.nanoTime();
+
+        @Override
+        public Instant instant() {
+            return origin.plusNanos((System.nanoTime() - originNanos) / 2);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("one zone is enough here");
+        }
+    }
+}
