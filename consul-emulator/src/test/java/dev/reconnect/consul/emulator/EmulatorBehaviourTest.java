@@ -1,22 +1,21 @@
 package dev.reconnect.consul.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.reconnect.consul.emulator.support.TestSupport.closedPort;
+import static dev.reconnect.consul.emulator.support.TestSupport.eventually;
+import static dev.reconnect.consul.emulator.support.TestSupport.obj;
+import static dev.reconnect.consul.emulator.support.TestSupport.unique;
 import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.consul.emulator.support.ConsulHttp;
 import dev.reconnect.consul.emulator.support.HealthTarget;
 import dev.reconnect.consul.emulator.support.LogCapture;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,7 +222,8 @@ class EmulatorBehaviourTest {
         List<HealthTarget.Hit> hits = health.hits("/" + steady);
         for (int i = 1; i < hits.size(); i++) {
             assertThat(Duration.ofNanos(hits.get(i).nanoTime() - hits.get(i - 1).nanoTime()))
-                    .as("steady check kept its 1 s rhythm").isLessThan(Duration.ofMillis(1800));
+                    .as("steady check kept its 1 s rhythm (a blocked scheduler would pause it for 8 s)")
+                    .isLessThan(Duration.ofMillis(4000));
         }
         assertThat(hanging).allSatisfy(id -> assertThat(health.hits("/" + id)).hasSize(1));
         hanging.forEach(id -> consul.put("/v1/agent/service/deregister/" + id));
@@ -231,11 +231,8 @@ class EmulatorBehaviourTest {
     }
 
     @Test
-    void outputsReadLikeGoForRefusedConnectionsAndStandardStatusText() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+    void outputsReadLikeGoForRefusedConnectionsAndStandardStatusText() {
+        int closedPort = closedPort();
         String refusedUrl = "http://127.0.0.1:" + closedPort + "/health";
         String refused = unique("refused");
         consul.register(obj("ID", refused, "Name", refused, "Check", obj("HTTP", refusedUrl, "Interval", "1s")));
@@ -257,11 +254,8 @@ class EmulatorBehaviourTest {
     }
 
     @Test
-    void tcpChecksConnect() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+    void tcpChecksConnect() {
+        int closedPort = closedPort();
         String open = unique("tcp-open");
         String closed = unique("tcp-closed");
         consul.register(obj("ID", open, "Name", open, "Check", obj("TCP", "127.0.0.1:" + health.port(),
@@ -381,23 +375,7 @@ class EmulatorBehaviourTest {
         return check;
     }
 
-    private static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50));
-    }
-
     private String url(String path) {
         return "http://127.0.0.1:" + health.port() + path;
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Map<String, Object> obj(Object... keysAndValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return out;
     }
 }

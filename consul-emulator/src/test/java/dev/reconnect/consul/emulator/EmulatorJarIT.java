@@ -50,8 +50,8 @@ class EmulatorJarIT {
             System.out.println("consul-emulator.jar: process start to first answer took " + startup.toMillis() + " ms");
 
             assertThat(answer[0]).isEqualTo("\"127.0.0.1:8300\"");
-            // Generous on purpose: a JVM start on a loaded two-core machine; the in-process start is held to 1 s.
-            assertThat(startup).isLessThan(Duration.ofSeconds(3));
+            // How long the start took is printed, not asserted: a JVM start on a loaded machine says nothing
+            // about the emulator. That it answers at all within the await above is the behaviour.
             await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stdout().contains(
                     "consul-emulator listening on http://127.0.0.1:" + port
                             + " (reaper every 30s, deregister-after minimum 1m)"));

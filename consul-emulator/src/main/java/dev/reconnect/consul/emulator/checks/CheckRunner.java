@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,14 +29,17 @@ public final class CheckRunner implements AutoCloseable {
     private final ExecutorService probePool;
     private final CheckResultSink sink;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
-    private volatile HttpProbe httpProbe;
-    private volatile TcpProbe tcpProbe;
+    // Created on first use: an emulator that never sees an HTTP check never pays for the client.
+    private final Lazy<HttpProbe> httpProbe;
+    private final Lazy<TcpProbe> tcpProbe;
 
     public CheckRunner(CheckResultSink sink) {
         this.sink = sink;
         this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("consul-emulator-checks"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.probePool = Executors.newCachedThreadPool(new DaemonThreads("consul-emulator-probe"));
+        this.httpProbe = new Lazy<>(() -> new HttpProbe(probePool));
+        this.tcpProbe = new Lazy<>(() -> new TcpProbe(probePool));
     }
 
     /** Starts (or restarts, as Consul does on re-registration) the runner for one check. */
@@ -86,33 +88,6 @@ public final class CheckRunner implements AutoCloseable {
         tasks.clear();
         scheduler.shutdownNow();
         probePool.shutdownNow();
-    }
-
-    private HttpProbe http() {
-        HttpProbe probe = httpProbe;
-        if (probe == null) {
-            // Created on first use: an emulator that never sees an HTTP check never pays for the client.
-            synchronized (this) {
-                if (httpProbe == null) {
-                    httpProbe = new HttpProbe(probePool);
-                }
-                probe = httpProbe;
-            }
-        }
-        return probe;
-    }
-
-    private TcpProbe tcp() {
-        TcpProbe probe = tcpProbe;
-        if (probe == null) {
-            synchronized (this) {
-                if (tcpProbe == null) {
-                    tcpProbe = new TcpProbe(probePool);
-                }
-                probe = tcpProbe;
-            }
-        }
-        return probe;
     }
 
     private void record(String checkId, ProbeResult result) {
@@ -164,7 +139,9 @@ public final class CheckRunner implements AutoCloseable {
             }
             CompletableFuture<ProbeResult> probe;
             try {
-                probe = definition.kind() == CheckKind.HTTP ? http().probe(definition) : tcp().probe(definition);
+                probe = definition.kind() == CheckKind.HTTP
+                        ? httpProbe.get().probe(definition)
+                        : tcpProbe.get().probe(definition);
             } catch (RuntimeException e) {
                 probe = CompletableFuture.completedFuture(new ProbeResult(CheckStatus.CRITICAL, e.toString()));
             }

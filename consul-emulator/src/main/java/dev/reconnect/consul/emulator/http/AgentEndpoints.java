@@ -10,11 +10,14 @@ import dev.reconnect.consul.emulator.catalog.ServiceInstance;
 import dev.reconnect.consul.emulator.catalog.WatchKeys;
 import dev.reconnect.consul.emulator.json.Json;
 import dev.reconnect.consul.emulator.registration.CheckRegistration;
+import dev.reconnect.consul.emulator.registration.CheckUpdate;
 import dev.reconnect.consul.emulator.registration.RegistrationParser;
 import dev.reconnect.consul.emulator.registration.ServiceRegistration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /** /v1/agent/*: what a service does to its local agent (register, heartbeat, maintenance) and reads back. */
 final class AgentEndpoints {
@@ -38,20 +41,12 @@ final class AgentEndpoints {
 
     void register(Router router) {
         router.command("PUT", "/v1/agent/service/register", this::registerService);
-        router.command("PUT", "/v1/agent/service/deregister/", request -> {
-            String serviceId = request.pathParameter();
-            vetServiceUpdate(request.caller(), serviceId);
-            agent.deregister(serviceId, "API request");
-            return ApiResponse.ok();
-        });
+        router.command("PUT", "/v1/agent/service/deregister/", request ->
+                deregister(request, this::vetServiceUpdate, agent::deregister));
         router.command("PUT", "/v1/agent/service/maintenance/", this::maintenance);
         router.command("PUT", "/v1/agent/check/register", this::registerCheck);
-        router.command("PUT", "/v1/agent/check/deregister/", request -> {
-            String checkId = request.pathParameter();
-            vetCheckUpdate(request.caller(), checkId);
-            agent.deregisterCheck(checkId, "API request");
-            return ApiResponse.ok();
-        });
+        router.command("PUT", "/v1/agent/check/deregister/", request ->
+                deregister(request, this::vetCheckUpdate, agent::deregisterCheck));
         router.command("PUT", "/v1/agent/check/pass/", request -> ttl(request, CheckStatus.PASSING));
         router.command("PUT", "/v1/agent/check/warn/", request -> ttl(request, CheckStatus.WARNING));
         router.command("PUT", "/v1/agent/check/fail/", request -> ttl(request, CheckStatus.CRITICAL));
@@ -91,15 +86,7 @@ final class AgentEndpoints {
         // The exact body helps when a client's registration is refused; only at debug level.
         LOG.log(System.Logger.Level.DEBUG, () -> "registration body: "
                 + new String(body, java.nio.charset.StandardCharsets.UTF_8));
-        ServiceRegistration registration;
-        try {
-            registration = parser.parse(body);
-        } catch (RequestRejectedException e) {
-            if (!RegistrationParser.isRefusedBeforeTokenCheck(e)) {
-                request.caller();
-            }
-            throw e;
-        }
+        ServiceRegistration registration = parseInConsulsOrder(request, () -> parser.parse(body));
         Acl.Caller caller = request.caller();
         caller.require(Acl.Resource.SERVICE, Acl.Access.WRITE, registration.name());
         // Overwriting another service's registration under the same ID needs the right on that one too.
@@ -113,15 +100,8 @@ final class AgentEndpoints {
 
     /** Same order as registering a service (agent_endpoint.go AgentRegisterCheck). */
     private ApiResponse registerCheck(ApiRequest request) {
-        CheckRegistration registration;
-        try {
-            registration = parser.parseCheckRegistration(request.body());
-        } catch (RequestRejectedException e) {
-            if (!RegistrationParser.isRefusedBeforeTokenCheck(e)) {
-                request.caller();
-            }
-            throw e;
-        }
+        CheckRegistration registration =
+                parseInConsulsOrder(request, () -> parser.parseCheckRegistration(request.body()));
         Acl.Caller caller = request.caller();
         // An unknown ServiceID is a 404 before any ACL check, as in Consul.
         if (registration.serviceId() != null) {
@@ -140,6 +120,21 @@ final class AgentEndpoints {
         }
         agent.registerCheck(registration.checkId(), registration.definition(), registration.serviceId());
         return ApiResponse.ok();
+    }
+
+    /**
+     * Parses a registration body in Consul's order: a refusal its handler gives before resolving the token
+     * is given whatever the token; for any other the token is resolved first, so an unknown one is a 403.
+     */
+    private static <T> T parseInConsulsOrder(ApiRequest request, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (RequestRejectedException e) {
+            if (!RegistrationParser.isRefusedBeforeTokenCheck(e)) {
+                request.caller();
+            }
+            throw e;
+        }
     }
 
     /** GET /v1/agent/service/{id}: one local service, blocking on {@code ?hash=} as Consul's does. */
@@ -189,6 +184,15 @@ final class AgentEndpoints {
         return ApiResponse.json(json.write(members), 0);
     }
 
+    /** PUT .../deregister/{id} of a service or a check: the caller must be allowed to change it. */
+    private static ApiResponse deregister(ApiRequest request, BiConsumer<Acl.Caller, String> vet,
+            BiConsumer<String, String> deregisterWithReason) {
+        String id = request.pathParameter();
+        vet.accept(request.caller(), id);
+        deregisterWithReason.accept(id, "API request");
+        return ApiResponse.ok();
+    }
+
     private ApiResponse ttl(ApiRequest request, CheckStatus status) {
         String note = request.first("note");
         vetCheckUpdate(request.caller(), request.pathParameter());
@@ -198,33 +202,9 @@ final class AgentEndpoints {
 
     /** The PUT alternative to pass/warn/fail: {"Status": "...", "Output": "..."}. */
     private ApiResponse checkUpdate(ApiRequest request) {
-        byte[] body = request.body();
-        String statusText = "";
-        String output = "";
-        if (body.length > 0) {
-            Object tree;
-            try {
-                tree = json.read(body);
-            } catch (Json.MalformedJsonException e) {
-                throw RequestRejectedException.badRequest("Request decode failed: " + e.getMessage());
-            }
-            if (!(tree instanceof Map)) {
-                throw RequestRejectedException.badRequest("Request decode failed: expected a JSON object");
-            }
-            for (Map.Entry<?, ?> field : ((Map<?, ?>) tree).entrySet()) {
-                String key = String.valueOf(field.getKey());
-                if (key.equalsIgnoreCase("Status") && field.getValue() instanceof String) {
-                    statusText = (String) field.getValue();
-                } else if (key.equalsIgnoreCase("Output") && field.getValue() instanceof String) {
-                    output = (String) field.getValue();
-                }
-            }
-        }
-        String finalStatus = statusText;
-        CheckStatus status = CheckStatus.fromWire(statusText).orElseThrow(() ->
-                RequestRejectedException.badRequest("Invalid check status: '" + finalStatus + "'"));
+        CheckUpdate update = parser.parseCheckUpdate(request.body());
         vetCheckUpdate(request.caller(), request.pathParameter());
-        agent.updateTtl(request.pathParameter(), status, output);
+        agent.updateTtl(request.pathParameter(), update.status(), update.output());
         return ApiResponse.ok();
     }
 

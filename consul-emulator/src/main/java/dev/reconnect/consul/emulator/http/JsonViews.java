@@ -80,12 +80,7 @@ final class JsonViews {
 
     /** The "Node" of a /v1/health/service entry and each element of /v1/catalog/nodes. */
     static Map<String, Object> node(Node n) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ID", n.id());
-        out.put("Node", n.name());
-        out.put("Address", n.address());
-        out.put("Datacenter", n.datacenter());
-        out.put("TaggedAddresses", new LinkedHashMap<>(n.taggedAddresses()));
+        Map<String, Object> out = nodeIdentity(n);
         out.put("Meta", new LinkedHashMap<>(n.meta()));
         out.put("CreateIndex", n.createIndex());
         out.put("ModifyIndex", n.modifyIndex());
@@ -102,12 +97,7 @@ final class JsonViews {
 
     /** /v1/catalog/service/{name} elements: node fields flattened next to Service* fields. */
     static Map<String, Object> catalogEntry(Node n, ServiceInstance s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ID", n.id());
-        out.put("Node", n.name());
-        out.put("Address", n.address());
-        out.put("Datacenter", n.datacenter());
-        out.put("TaggedAddresses", new LinkedHashMap<>(n.taggedAddresses()));
+        Map<String, Object> out = nodeIdentity(n);
         out.put("NodeMeta", new LinkedHashMap<>(n.meta()));
         out.put("ServiceKind", "");
         out.put("ServiceID", s.id());
@@ -120,6 +110,17 @@ final class JsonViews {
         out.put("ServiceEnableTagOverride", s.enableTagOverride());
         out.put("CreateIndex", s.createIndex());
         out.put("ModifyIndex", s.modifyIndex());
+        return out;
+    }
+
+    /** The node fields both node shapes start with; they name its meta differently after these. */
+    private static Map<String, Object> nodeIdentity(Node n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ID", n.id());
+        out.put("Node", n.name());
+        out.put("Address", n.address());
+        out.put("Datacenter", n.datacenter());
+        out.put("TaggedAddresses", new LinkedHashMap<>(n.taggedAddresses()));
         return out;
     }
 

@@ -39,15 +39,17 @@ final class JsonFields {
         return fields.get(normalise(name));
     }
 
-    String string(String name) {
+    /** The field as a {@code type}, or null when absent; a value of any other type is refused. */
+    private <T> T typed(String name, Class<T> type, String expected) {
         Object value = value(name);
-        if (value == null) {
-            return null;
+        if (value != null && !type.isInstance(value)) {
+            throw decodeFailed(name, expected);
         }
-        if (!(value instanceof String)) {
-            throw decodeFailed(name, "expected a string");
-        }
-        return (String) value;
+        return type.cast(value);
+    }
+
+    String string(String name) {
+        return typed(name, String.class, "expected a string");
     }
 
     /** True for a field that is absent, null, "", [], {}, false or 0: what Go's zero value would be. */
@@ -91,26 +93,17 @@ final class JsonFields {
     }
 
     Boolean bool(String name) {
-        Object value = value(name);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof Boolean)) {
-            throw decodeFailed(name, "expected true or false");
-        }
-        return (Boolean) value;
+        return typed(name, Boolean.class, "expected true or false");
     }
 
     List<String> strings(String name) {
-        Object value = value(name);
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List)) {
-            throw decodeFailed(name, "expected an array of strings");
-        }
+        List<?> value = typed(name, List.class, "expected an array of strings");
+        return value == null ? List.of() : stringElements(name, value);
+    }
+
+    private List<String> stringElements(String name, List<?> elements) {
         List<String> out = new ArrayList<>();
-        for (Object element : (List<?>) value) {
+        for (Object element : elements) {
             if (!(element instanceof String)) {
                 throw decodeFailed(name, "expected an array of strings");
             }
@@ -120,15 +113,12 @@ final class JsonFields {
     }
 
     Map<String, String> stringMap(String name) {
-        Object value = value(name);
+        Map<?, ?> value = typed(name, Map.class, "expected an object of strings");
         if (value == null) {
             return Map.of();
         }
-        if (!(value instanceof Map)) {
-            throw decodeFailed(name, "expected an object of strings");
-        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        for (Map.Entry<?, ?> entry : value.entrySet()) {
             Object element = entry.getValue();
             if (element == null) {
                 out.put(String.valueOf(entry.getKey()), "");
@@ -143,30 +133,20 @@ final class JsonFields {
 
     /** Header-style maps: {"Accept": ["a", "b"]}. A bare string is taken as a one-element list. */
     Map<String, List<String>> stringListMap(String name) {
-        Object value = value(name);
+        Map<?, ?> value = typed(name, Map.class, "expected an object of string arrays");
         if (value == null) {
             return Map.of();
         }
-        if (!(value instanceof Map)) {
-            throw decodeFailed(name, "expected an object of string arrays");
-        }
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        for (Map.Entry<?, ?> entry : value.entrySet()) {
             String key = String.valueOf(entry.getKey());
             Object element = entry.getValue();
             if (element == null) {
                 out.put(key, List.of());
             } else if (element instanceof String) {
                 out.put(key, List.of((String) element));
-            } else if (element instanceof List) {
-                List<String> list = new ArrayList<>();
-                for (Object item : (List<?>) element) {
-                    if (!(item instanceof String)) {
-                        throw decodeFailed(name + "." + key, "expected an array of strings");
-                    }
-                    list.add((String) item);
-                }
-                out.put(key, list);
+            } else if (element instanceof List<?> list) {
+                out.put(key, stringElements(name + "." + key, list));
             } else {
                 throw decodeFailed(name + "." + key, "expected an array of strings");
             }
@@ -195,27 +175,18 @@ final class JsonFields {
     }
 
     JsonFields object(String name) {
-        Object value = value(name);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof Map)) {
-            throw decodeFailed(name, "expected an object");
-        }
-        return new JsonFields(qualified(name), (Map<?, ?>) value);
+        Map<?, ?> value = typed(name, Map.class, "expected an object");
+        return value == null ? null : new JsonFields(qualified(name), value);
     }
 
     List<JsonFields> objects(String name) {
-        Object value = value(name);
+        List<?> value = typed(name, List.class, "expected an array of objects");
         if (value == null) {
             return List.of();
         }
-        if (!(value instanceof List)) {
-            throw decodeFailed(name, "expected an array of objects");
-        }
         List<JsonFields> out = new ArrayList<>();
         int i = 0;
-        for (Object element : (List<?>) value) {
+        for (Object element : value) {
             if (element != null) {
                 if (!(element instanceof Map)) {
                     throw decodeFailed(name + "[" + i + "]", "expected an object");

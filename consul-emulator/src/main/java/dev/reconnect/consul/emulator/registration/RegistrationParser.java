@@ -11,8 +11,9 @@ import java.util.Set;
 import dev.reconnect.consul.emulator.json.Json;
 
 /**
- * Turns a {@code PUT /v1/agent/service/register} body into a {@link ServiceRegistration}, refusing
- * what Consul refuses with Consul's words, so a client sees the same 400 from either.
+ * Turns the bodies clients PUT to their agent (a service registration, a check registration, a TTL
+ * check update) into values, refusing what Consul refuses with Consul's words, so a client sees the
+ * same 400 from either.
  */
 public final class RegistrationParser {
 
@@ -32,10 +33,7 @@ public final class RegistrationParser {
     public ServiceRegistration parse(byte[] body) {
         JsonFields root = new JsonFields("", readObject(body));
 
-        String name = root.string("Name");
-        if (name == null || name.isEmpty()) {
-            throw RequestRejectedException.badRequest("Missing service name");
-        }
+        String name = requiredName(root, "Missing service name");
         String id = root.string("ID");
         if (id == null || id.isEmpty()) {
             id = name;
@@ -70,10 +68,7 @@ public final class RegistrationParser {
      */
     public CheckRegistration parseCheckRegistration(byte[] body) {
         JsonFields root = new JsonFields("", readObject(body));
-        String name = root.string("Name");
-        if (name == null || name.isEmpty()) {
-            throw RequestRejectedException.badRequest("Missing check name");
-        }
+        String name = requiredName(root, "Missing check name");
         String status = root.string("Status");
         if (status != null && !status.isEmpty() && CheckStatus.fromWire(status).isEmpty()) {
             throw RequestRejectedException.badRequest("Bad check status");
@@ -83,6 +78,30 @@ public final class RegistrationParser {
         // Consul's CheckDefinition.HealthCheck: a check without an ID takes its Name as ID.
         String checkId = definition.checkId() != null ? definition.checkId() : name;
         return new CheckRegistration(checkId, serviceId, definition);
+    }
+
+    /**
+     * Turns a {@code PUT /v1/agent/check/update/{id}} body ({"Status": "...", "Output": "..."}) into the
+     * update. As Consul's decoder does, field names match in any case and values that are not strings are
+     * ignored; an empty body is an empty status, which is refused like any other unknown status.
+     */
+    public CheckUpdate parseCheckUpdate(byte[] body) {
+        String statusText = "";
+        String output = "";
+        if (body.length > 0) {
+            for (Map.Entry<?, ?> field : readObject(body).entrySet()) {
+                String key = String.valueOf(field.getKey());
+                if (key.equalsIgnoreCase("Status") && field.getValue() instanceof String text) {
+                    statusText = text;
+                } else if (key.equalsIgnoreCase("Output") && field.getValue() instanceof String text) {
+                    output = text;
+                }
+            }
+        }
+        String finalStatus = statusText;
+        CheckStatus status = CheckStatus.fromWire(statusText).orElseThrow(() ->
+                RequestRejectedException.badRequest("Invalid check status: '" + finalStatus + "'"));
+        return new CheckUpdate(status, output);
     }
 
     /**
@@ -205,6 +224,15 @@ public final class RegistrationParser {
 
     private static RequestRejectedException invalidCheck(String reason) {
         return RequestRejectedException.badRequest("Invalid check: " + reason);
+    }
+
+    /** Consul refuses a service or check without a Name (absent, null or "") with its own words for each. */
+    private static String requiredName(JsonFields root, String refusal) {
+        String name = emptyToNull(root.string("Name"));
+        if (name == null) {
+            throw RequestRejectedException.badRequest(refusal);
+        }
+        return name;
     }
 
     private static String emptyToNull(String value) {

@@ -61,8 +61,10 @@ class BlockingHealthQueryAcceptanceTest {
             System.out.println("blocking query answered " + sinceCheckChanged.toMillis()
                     + " ms after the check turned critical (" + sinceFlip.toMillis() + " ms after the target did)");
 
-            assertThat(sinceCheckChanged).isLessThan(Duration.ofSeconds(1));
-            assertThat(sinceFlip).as("one 1s interval plus the answer").isLessThan(Duration.ofSeconds(3));
+            // Woken by the change, not by the end of its 30 s wait: bounds far below the wait, far above what a
+            // loaded machine adds (the numbers themselves are printed above).
+            assertThat(sinceCheckChanged).as("answered when the check changed").isLessThan(Duration.ofSeconds(5));
+            assertThat(sinceFlip).as("noticed by the next 1 s check, then answered").isLessThan(Duration.ofSeconds(8));
             assertThat(response.index()).isGreaterThan(index);
             assertThat(response.json().size()).as("the critical instance is filtered out").isZero();
         }

@@ -72,7 +72,7 @@ class ConcurrentBlockingQueriesAcceptanceTest {
             }
             System.out.println("slowest pair of ordinary requests: " + TimeUnit.NANOSECONDS.toMillis(slowest) + " ms");
             // Held queries would hang these for the full 60 s wait; the bound leaves room for a busy machine.
-            assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
+            assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(10));
             assertThat(emulator.heldBlockingQueries()).as("the flip of another service woke nobody")
                     .isEqualTo(WATCHERS);
 

@@ -1,7 +1,10 @@
 package dev.reconnect.consul.emulator.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static dev.reconnect.consul.emulator.support.TestSupport.eventually;
+import static dev.reconnect.consul.emulator.support.TestSupport.json;
+import static dev.reconnect.consul.emulator.support.TestSupport.obj;
+import static dev.reconnect.consul.emulator.support.TestSupport.unique;
 
 import dev.reconnect.consul.emulator.support.ConsulHttp;
 import dev.reconnect.consul.emulator.support.ConsulTarget;
@@ -11,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,8 +88,7 @@ abstract class AbstractAclContractTest {
         ConsulHttp.Response response = anonymous.put("/v1/agent/service/register",
                 json(obj("ID", name, "Name", name, "Check", obj("TTL", "30s"))));
 
-        assertThat(response.status()).isEqualTo(403);
-        assertThat(response.body()).isEqualTo(denied("service:write", name));
+        assertDenied(response, "service:write", name);
         assertThat(admin.get("/v1/agent/services").json().has(name)).isFalse();
         assertThat(admin.get("/v1/agent/checks").json().has("service:" + name)).isFalse();
     }
@@ -235,25 +236,5 @@ abstract class AbstractAclContractTest {
     private static void assertStatus(ConsulHttp.Response response, int status, String bodyContains) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).contains(bodyContains);
-    }
-
-    private static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100));
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Map<String, Object> obj(Object... keysAndValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return out;
-    }
-
-    private static String json(Object value) {
-        return ConsulHttp.json(value);
     }
 }

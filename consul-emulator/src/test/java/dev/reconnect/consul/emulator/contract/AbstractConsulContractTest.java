@@ -1,23 +1,26 @@
 package dev.reconnect.consul.emulator.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.reconnect.consul.emulator.support.TestSupport.eventually;
+import static dev.reconnect.consul.emulator.support.TestSupport.json;
+import static dev.reconnect.consul.emulator.support.TestSupport.obj;
+import static dev.reconnect.consul.emulator.support.TestSupport.strings;
+import static dev.reconnect.consul.emulator.support.TestSupport.unique;
 import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.consul.emulator.support.ConsulHttp;
 import dev.reconnect.consul.emulator.support.ConsulTarget;
 import dev.reconnect.consul.emulator.support.HealthTarget;
+import dev.reconnect.consul.emulator.support.TestSupport;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Only behaviour real Consul shows belongs here; emulator-only promises (such as X-Consul-Index
  * on agent endpoints) are tested in {@code EmulatorBehaviourTest}. Real Consul syncs the agent's
  * state into the catalog asynchronously, so reads of /v1/health and /v1/catalog right after a write
- * are wrapped in {@link #eventually()}; reads of /v1/agent are immediate on both.
+ * are wrapped in {@link TestSupport#eventually()}; reads of /v1/agent are immediate on both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractConsulContractTest {
@@ -124,12 +127,7 @@ abstract class AbstractConsulContractTest {
         JsonNode entry = firstEntry("/v1/health/service/" + name);
 
         JsonNode node = entry.get("Node");
-        assertThat(node.get("ID").stringValue()).isNotEmpty();
-        assertThat(node.get("Node").stringValue()).isNotEmpty();
-        assertThat(node.get("Address").stringValue()).isNotEmpty();
-        assertThat(node.get("Datacenter").stringValue()).isEqualTo("dc1");
-        assertThat(node.get("TaggedAddresses").isObject()).isTrue();
-        assertThat(node.get("Meta").isObject()).isTrue();
+        assertIsTheAgentsNode(node);
         assertThat(node.get("CreateIndex").isNumber()).isTrue();
         assertThat(node.get("ModifyIndex").isNumber()).isTrue();
 
@@ -208,12 +206,7 @@ abstract class AbstractConsulContractTest {
         JsonNode nodes = consul.get("/v1/catalog/nodes").json();
         assertThat(nodes.size()).isEqualTo(1);
         JsonNode node = nodes.get(0);
-        assertThat(node.get("ID").stringValue()).isNotEmpty();
-        assertThat(node.get("Node").stringValue()).isNotEmpty();
-        assertThat(node.get("Address").stringValue()).isNotEmpty();
-        assertThat(node.get("Datacenter").stringValue()).isEqualTo("dc1");
-        assertThat(node.get("TaggedAddresses").isObject()).isTrue();
-        assertThat(node.get("Meta").isObject()).isTrue();
+        assertIsTheAgentsNode(node);
     }
 
     @Test
@@ -791,10 +784,6 @@ abstract class AbstractConsulContractTest {
 
     // ------------------------------------------------------------------ helpers
 
-    protected static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100));
-    }
-
     protected String checkUrl(String path) {
         return "http://" + target.checkHost() + ":" + health.port() + path;
     }
@@ -803,23 +792,6 @@ abstract class AbstractConsulContractTest {
         Object id = definition.get("ID") != null ? definition.get("ID") : definition.get("Name");
         registered.add(String.valueOf(id));
         consul.register(definition);
-    }
-
-    protected static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** A JSON object with keys in the order given; values may be null, as clients send them. */
-    protected static Map<String, Object> obj(Object... keysAndValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return out;
-    }
-
-    protected static String json(Object value) {
-        return ConsulHttp.json(value);
     }
 
     protected JsonNode check(String checkId) {
@@ -860,14 +832,6 @@ abstract class AbstractConsulContractTest {
         return consul.get(path).json().get(0);
     }
 
-    protected static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode element : array.values()) {
-            out.add(element.stringValue());
-        }
-        return out;
-    }
-
     protected static List<String> serviceIds(JsonNode healthEntries) {
         List<String> out = new ArrayList<>();
         for (JsonNode entry : healthEntries.values()) {
@@ -882,6 +846,16 @@ abstract class AbstractConsulContractTest {
             out.add(check.get("CheckID").stringValue());
         }
         return out;
+    }
+
+    /** A node as /v1/health/service and /v1/catalog/nodes show it: the dev agent's own, in dc1. */
+    private static void assertIsTheAgentsNode(JsonNode node) {
+        assertThat(node.get("ID").stringValue()).isNotEmpty();
+        assertThat(node.get("Node").stringValue()).isNotEmpty();
+        assertThat(node.get("Address").stringValue()).isNotEmpty();
+        assertThat(node.get("Datacenter").stringValue()).isEqualTo("dc1");
+        assertThat(node.get("TaggedAddresses").isObject()).isTrue();
+        assertThat(node.get("Meta").isObject()).isTrue();
     }
 
     private static JsonNode find(JsonNode checks, String checkId) {

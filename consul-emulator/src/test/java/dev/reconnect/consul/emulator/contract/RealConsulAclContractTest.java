@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.consul.emulator.support.ConsulHttp;
 import dev.reconnect.consul.emulator.support.ConsulTarget;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.consul.ConsulContainer;
@@ -19,37 +18,21 @@ class RealConsulAclContractTest extends AbstractAclContractTest {
 
     @Override
     protected ConsulTarget startTarget() {
-        ConsulContainer consul = new ConsulContainer(RealConsulContractTest.IMAGE)
+        ConsulTarget consul = ConsulTarget.realConsul(new ConsulContainer(ConsulTarget.CONSUL_IMAGE)
                 // The image's entrypoint writes this into its config directory.
                 .withEnv("CONSUL_LOCAL_CONFIG", "{\"acl\": {\"enabled\": true, \"default_policy\": \"deny\","
                         + " \"enable_token_persistence\": false, \"tokens\": {\"initial_management\": \"" + TOKEN
-                        + "\", \"agent\": \"" + TOKEN + "\"}}}");
-        consul.start();
-        URI base = URI.create("http://" + consul.getHost() + ":" + consul.getMappedPort(8500));
+                        + "\", \"agent\": \"" + TOKEN + "\"}}}"));
         // The leader creates the management token shortly after it is elected; until then it is "ACL not found".
-        ConsulHttp admin = new ConsulHttp(base, "X-Consul-Token", TOKEN);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                .until(() -> admin.get("/v1/agent/self").status() == 200);
-        return new ConsulTarget() {
-            @Override
-            public URI baseUri() {
-                return base;
-            }
-
-            @Override
-            public String checkHost() {
-                return "host.testcontainers.internal";
-            }
-
-            @Override
-            public Duration reapDeadline() {
-                return Duration.ofSeconds(100);
-            }
-
-            @Override
-            public void close() {
-                consul.stop();
-            }
-        };
+        ConsulHttp admin = new ConsulHttp(consul.baseUri(), "X-Consul-Token", TOKEN);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> admin.get("/v1/agent/self").status() == 200);
+        } catch (RuntimeException e) {
+            // The class's @AfterAll only stops a target it was given: do not leave this container running.
+            consul.close();
+            throw e;
+        }
+        return consul;
     }
 }

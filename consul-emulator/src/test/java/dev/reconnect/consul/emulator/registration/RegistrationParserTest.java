@@ -114,4 +114,29 @@ class RegistrationParserTest {
     void anEmptyBodyIsEof() {
         assertThatThrownBy(() -> parser.parse(new byte[0])).hasMessage("Request decode failed: EOF");
     }
+
+    @Test
+    void aCheckUpdateTakesStatusAndOutputInAnyCaseAndIgnoresOtherValues() {
+        CheckUpdate update = parser.parseCheckUpdate(
+                "{\"status\":\"warning\",\"OUTPUT\":\"slow\",\"Notes\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(update).isEqualTo(new CheckUpdate(CheckStatus.WARNING, "slow"));
+        assertThat(parser.parseCheckUpdate("{\"Status\":\"passing\",\"Output\":7}".getBytes(StandardCharsets.UTF_8)))
+                .as("an Output that is not a string is left out").isEqualTo(new CheckUpdate(CheckStatus.PASSING, ""));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''|Invalid check status: ''",
+            "{}|Invalid check status: ''",
+            "{\"Status\":\"bogus\"}|Invalid check status: 'bogus'",
+            "[]|Request decode failed: expected a JSON object",
+            "{\"Status\":|Request decode failed"})
+    void aCheckUpdateWithoutAKnownStatusIsRefused(String body, String message) {
+        assertThatThrownBy(() -> parser.parseCheckUpdate(body.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RequestRejectedException.class)
+                .hasMessageStartingWith(message)
+                .extracting(e -> ((RequestRejectedException) e).kind())
+                .isEqualTo(RequestRejectedException.Kind.BAD_REQUEST);
+    }
 }
