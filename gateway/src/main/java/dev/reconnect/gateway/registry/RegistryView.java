@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,9 @@ public class RegistryView {
 
     private record Wakeup(List<CompletableFuture<Readiness>> waiters, Readiness told) {}
 
+    /** An upgrade waiting for the verdict on the only instances of {@code service}, which are under check. */
+    private record CheckWaiter(String service, CompletableFuture<List<Instance>> routable) {}
+
     private final List<String> required;
     private final Clock clock;
     private final Duration suspectTimeout;
@@ -51,6 +55,9 @@ public class RegistryView {
     private final Map<String, Long> answeredProbes = new HashMap<>();
     private final InstanceProber prober;
     private final List<CompletableFuture<Readiness>> waiters = new ArrayList<>();
+    private final List<CheckWaiter> checkWaiters = new ArrayList<>();
+    /** Check waiters to complete once the monitor is released, with what they may route to. */
+    private final List<Runnable> settled = new ArrayList<>();
     /** Waiters to complete once the monitor is released. */
     private final List<Wakeup> wakeups = new ArrayList<>();
     private final ReadinessHistory history;
@@ -95,11 +102,61 @@ public class RegistryView {
         List<Instance> routable;
         synchronized (this) {
             expireSuspects();
-            Watched state = watched.get(service);
-            routable = state == null ? List.of() : state.instances().stream().filter(this::routable).toList();
+            routable = routableLocked(service);
         }
         wakeQueued();
         return routable;
+    }
+
+    /**
+     * Like {@link #routableInstances}, but when no instance of {@code service} is routable only because those
+     * it has are under check, completes once the checks are settled. Readiness already says "not ready" for
+     * them, but a client that heard "ready" just before (a resumed process whose stale connections end one by
+     * one puts it under check again and again, each time for a few milliseconds) is better held for the
+     * verdict than refused. The caller bounds the wait; the probe's own bounds end every check.
+     */
+    public CompletableFuture<List<Instance>> routableInstancesOnceChecked(String service) {
+        CompletableFuture<List<Instance>> result = new CompletableFuture<>();
+        synchronized (this) {
+            expireSuspects();
+            if (awaitsVerdict(service)) {
+                checkWaiters.add(new CheckWaiter(service, result));
+            } else {
+                result.complete(routableLocked(service));
+            }
+        }
+        wakeQueued();
+        if (!result.isDone()) {
+            result.whenComplete((r, e) -> removeCheckWaiter(result));
+        }
+        return result;
+    }
+
+    /** No instance of {@code service} is routable, and at least one is out only because it is under check. */
+    private boolean awaitsVerdict(String service) {
+        Watched state = watched.get(service);
+        return state != null && state.instances().stream().noneMatch(this::routable)
+                && state.instances().stream().anyMatch(i -> unverified.contains(i.address()) && !suspects.containsKey(i.address()));
+    }
+
+    private List<Instance> routableLocked(String service) {
+        Watched state = watched.get(service);
+        return state == null ? List.of() : state.instances().stream().filter(this::routable).toList();
+    }
+
+    private void settleCheckWaiters() {
+        for (Iterator<CheckWaiter> it = checkWaiters.iterator(); it.hasNext(); ) {
+            CheckWaiter waiter = it.next();
+            if (!awaitsVerdict(waiter.service())) {
+                it.remove();
+                List<Instance> routable = routableLocked(waiter.service());
+                settled.add(() -> waiter.routable().complete(routable));
+            }
+        }
+    }
+
+    private synchronized void removeCheckWaiter(CompletableFuture<List<Instance>> routable) {
+        checkWaiters.removeIf(w -> w.routable() == routable);
     }
 
     /** Completes with the first readiness whose index differs from {@code index} (at once if it already does). */
@@ -341,6 +398,7 @@ public class RegistryView {
     }
 
     private void recompute() {
+        settleCheckWaiters();
         Readiness changed = compute(readiness.index() + 1);
         if (sameAnswer(readiness, changed)) {
             return;
@@ -366,13 +424,17 @@ public class RegistryView {
             return; // a nested call (e.g. a probe that answered at once): the outermost caller wakes them
         }
         List<Wakeup> due;
+        List<Runnable> checked;
         synchronized (this) {
-            if (wakeups.isEmpty()) {
+            if (wakeups.isEmpty() && settled.isEmpty()) {
                 return;
             }
             due = new ArrayList<>(wakeups);
             wakeups.clear();
+            checked = new ArrayList<>(settled);
+            settled.clear();
         }
+        checked.forEach(Runnable::run);
         for (Wakeup wakeup : due) {
             wakeup.waiters().forEach(w -> w.complete(wakeup.told()));
         }
