@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.reconnect.consul.emulator.ConsulEmulator;
-import dev.reconnect.consul.emulator.EmulatorConfig;
-import dev.reconnect.protocol.Json;
 import dev.reconnect.gateway.registry.RegistryView;
+import dev.reconnect.gateway.testing.JsonBackend;
+import dev.reconnect.gateway.testing.TestRegistry;
+import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
 import dev.reconnect.protocol.readiness.ReadinessChange;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import dev.reconnect.support.testing.LocalHttp;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadinessAndRoutingTest {
-    private static final ConsulEmulator CONSUL = ConsulEmulator.start(EmulatorConfig.builder().port(0).build());
-    private static final HttpServer API_BACKEND = startBackend();
+    private static final TestRegistry CONSUL = new TestRegistry();
+    private static final HttpServer API_BACKEND = JsonBackend.start("/api/info", "{\"service\":\"api-service\"}", path -> { });
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
@@ -54,13 +52,9 @@ class ReadinessAndRoutingTest {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.consul.host", () -> "127.0.0.1");
-        registry.add("spring.cloud.consul.port", CONSUL::port);
-        registry.add("spring.cloud.consul.discovery.register", () -> "false");
-        registry.add("registry.watch-wait", () -> "2s");
-        registry.add("registry.retry-delay", () -> "100ms");
+        CONSUL.watchedBy(registry);
+        TestRegistry.watchQuickly(registry);
         registry.add("registry.max-waiting-per-address", () -> "2");
-        registry.add("management.server.port", () -> "0");
     }
 
     @AfterAll
@@ -71,15 +65,15 @@ class ReadinessAndRoutingTest {
 
     @BeforeEach
     void servicesRegisteredWithTtlChecks() throws Exception {
-        register("ws-service", "ws-service-1", 1);
-        register("api-service", "api-service-1", API_BACKEND.getAddress().getPort());
+        CONSUL.register("ws-service", "ws-service-1", 1);
+        CONSUL.register("api-service", "api-service-1", API_BACKEND.getAddress().getPort());
     }
 
     @Test
     @Order(1)
     void notReadyIs503WithRetryAfterAndTheSameShapeNamingNoHostOrPort() throws Exception {
-        check("fail", "ws-service-1");
-        check("pass", "api-service-1");
+        CONSUL.check("fail", "ws-service-1");
+        CONSUL.check("pass", "api-service-1");
 
         HttpResponse<String> answer = await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness"),
                 r -> r.statusCode() == 503 && body(r).services().get(1).passing() == 1);
@@ -97,10 +91,7 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(2)
     void aLongPollReturnsWhenTheRegistrySaysPassingWithANewIndex() throws Exception {
-        check("fail", "ws-service-1");
-        check("pass", "api-service-1");
-        Readiness before = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")),
-                r -> !r.ready() && r.services().get(1).passing() == 1);
+        Readiness before = notReadyWithApiServicePassing();
 
         CompletableFuture<HttpResponse<String>> poll = HTTP.sendAsync(request("/readiness?index=" + before.index() + "&wait=20s"),
                 HttpResponse.BodyHandlers.ofString());
@@ -108,7 +99,7 @@ class ReadinessAndRoutingTest {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
 
         long flippedAt = System.nanoTime();
-        check("pass", "ws-service-1");
+        CONSUL.check("pass", "ws-service-1");
 
         HttpResponse<String> answer = poll.get(5, java.util.concurrent.TimeUnit.SECONDS);
         long heardAfterMillis = (answeredAt.get() - flippedAt) / 1_000_000;
@@ -124,9 +115,7 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(3)
     void unexpectedOrBadQueryValuesDoNoHarm() throws Exception {
-        check("pass", "ws-service-1");
-        check("pass", "api-service-1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+        readyWithBothPassing();
 
         assertThat(get("/readiness?foo=bar&ready=false&%00=x").statusCode()).isEqualTo(200);
         assertThat(get("/readiness?wait=10s").statusCode()).as("wait without index answers at once").isEqualTo(200);
@@ -143,9 +132,7 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(4)
     void readinessIsAlsoAMeter() throws Exception {
-        check("pass", "ws-service-1");
-        check("pass", "api-service-1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+        readyWithBothPassing();
 
         HttpResponse<String> meter = getManagement("/actuator/metrics/gateway.readiness.ready");
         assertThat(meter.statusCode()).isEqualTo(200);
@@ -169,10 +156,7 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(6)
     void longPollsOverTheCapForOneAddressAreToldToAskAgainLater() throws Exception {
-        check("fail", "ws-service-1");
-        check("pass", "api-service-1");
-        Readiness before = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")),
-                r -> !r.ready() && r.services().get(1).passing() == 1);
+        Readiness before = notReadyWithApiServicePassing();
         String poll = "/readiness?index=" + before.index() + "&wait=20s";
         List<CompletableFuture<HttpResponse<String>>> held = List.of(
                 HTTP.sendAsync(request(poll), HttpResponse.BodyHandlers.ofString()),
@@ -188,7 +172,7 @@ class ReadinessAndRoutingTest {
         assertThat(metric("gateway.readiness.longpolls.rejected?tag=cap:address")).isEqualTo(1.0);
         assertThat(get("/readiness").statusCode()).as("a plain request is never capped").isEqualTo(503);
 
-        check("pass", "ws-service-1");
+        CONSUL.check("pass", "ws-service-1");
         for (CompletableFuture<HttpResponse<String>> answer : held) {
             assertThat(answer.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
@@ -202,10 +186,8 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(7)
     void theReadinessHistoryListsTheAnswersOldestFirstEndingWithTheCurrentOne() throws Exception {
-        check("fail", "ws-service-1");
-        check("pass", "api-service-1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 503);
-        check("pass", "ws-service-1");
+        notReadyWithApiServicePassing();
+        CONSUL.check("pass", "ws-service-1");
         Readiness now = await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")), Readiness::ready);
 
         HttpResponse<String> answer = get(Paths.READINESS_CHANGES);
@@ -222,23 +204,21 @@ class ReadinessAndRoutingTest {
     @Test
     @Order(8)
     void routesOnlyToPassingInstancesWithNoStaleCache() throws Exception {
-        check("pass", "ws-service-1");
-        check("pass", "api-service-1");
+        CONSUL.check("pass", "ws-service-1");
+        CONSUL.check("pass", "api-service-1");
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/api/info").statusCode() == 200);
 
-        check("fail", "api-service-1");
+        CONSUL.check("fail", "api-service-1");
 
         await().atMost(Duration.ofSeconds(3)).until(() -> get("/api/info").statusCode() == 503);
-        check("pass", "api-service-1");
+        CONSUL.check("pass", "api-service-1");
         await().atMost(Duration.ofSeconds(3)).until(() -> get("/api/info").statusCode() == 200);
     }
 
     @Test
     @Order(99)
     void anUnreachableRegistryIs503SayingSoWithStaleCountsNeverA500() throws Exception {
-        check("pass", "ws-service-1");
-        check("pass", "api-service-1");
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
+        readyWithBothPassing();
 
         CONSUL.close();
 
@@ -251,28 +231,12 @@ class ReadinessAndRoutingTest {
         assertThat(get("/api/info").statusCode()).as("routing keeps the last known instances").isEqualTo(200);
     }
 
-    private static void register(String name, String id, int port) throws Exception {
-        String body = "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
-                + ",\"Check\":{\"TTL\":\"1h\"}}";
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/register"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static void check(String verdict, String serviceId) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        CONSUL.baseUri().resolve("/v1/agent/check/" + verdict + "/service:" + serviceId))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.get(port, path);
     }
 
     private HttpResponse<String> getManagement(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.get(managementPort, path);
     }
 
     private double metric(String nameAndQuery) throws Exception {
@@ -282,27 +246,25 @@ class ReadinessAndRoutingTest {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build();
+        return LocalHttp.request(port, path);
     }
 
     private static Readiness body(HttpResponse<String> response) {
         return Json.MAPPER.readValue(response.body(), Readiness.class);
     }
 
-    private static HttpServer startBackend() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api/info", exchange -> {
-                byte[] body = "{\"service\":\"api-service\"}".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** ws-service's check failing, api-service's passing: the readiness the gateway answers once it has heard so. */
+    private Readiness notReadyWithApiServicePassing() throws Exception {
+        CONSUL.check("fail", "ws-service-1");
+        CONSUL.check("pass", "api-service-1");
+        return await().atMost(Duration.ofSeconds(5)).until(() -> body(get("/readiness")),
+                r -> !r.ready() && r.services().get(1).passing() == 1);
+    }
+
+    /** Both checks passing, once the gateway answers ready. */
+    private void readyWithBothPassing() throws Exception {
+        CONSUL.check("pass", "ws-service-1");
+        CONSUL.check("pass", "api-service-1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/readiness").statusCode() == 200);
     }
 }

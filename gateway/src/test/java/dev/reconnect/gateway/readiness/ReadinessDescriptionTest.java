@@ -3,19 +3,17 @@ package dev.reconnect.gateway.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import static dev.reconnect.support.testing.OpenApiDocs.assertDescribesOnly;
+import static dev.reconnect.support.testing.OpenApiDocs.schemaRef;
+
 import com.sun.net.httpserver.HttpServer;
-import dev.reconnect.consul.emulator.ConsulEmulator;
-import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.gateway.testing.JsonBackend;
+import dev.reconnect.gateway.testing.TestRegistry;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.readiness.Readiness;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.reconnect.support.testing.LocalHttp;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -38,11 +36,10 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReadinessDescriptionTest {
-    private static final ConsulEmulator CONSUL = ConsulEmulator.start(EmulatorConfig.builder().port(0).build());
+    private static final TestRegistry CONSUL = new TestRegistry();
     /** Paths the api-service stand-in was asked for, through the gateway's /api/** route or any other. */
     private static final Queue<String> PROXIED = new ConcurrentLinkedQueue<>();
-    private static final HttpServer API_BACKEND = startBackend();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpServer API_BACKEND = JsonBackend.start("/", "{\"proxied\":true}", PROXIED::add);
 
     @LocalServerPort
     int port;
@@ -51,10 +48,7 @@ class ReadinessDescriptionTest {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.consul.host", () -> "127.0.0.1");
-        registry.add("spring.cloud.consul.port", CONSUL::port);
-        registry.add("spring.cloud.consul.discovery.register", () -> "false");
-        registry.add("management.server.port", () -> "0");
+        CONSUL.watchedBy(registry);
     }
 
     /**
@@ -63,7 +57,7 @@ class ReadinessDescriptionTest {
      */
     @BeforeAll
     void fetchWithABackendThatAnswersEverything() throws Exception {
-        register("api-service", "api-service-1", API_BACKEND.getAddress().getPort());
+        CONSUL.registerPassing("api-service", "api-service-1", API_BACKEND.getAddress().getPort());
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/info").body().contains("proxied"));
 
         HttpResponse<String> answer = get("/v3/api-docs");
@@ -82,8 +76,7 @@ class ReadinessDescriptionTest {
 
     @Test
     void describesTheReadinessControllersOnlyNotProxiedRoutesProbesOrActuator() {
-        assertThat(doc.path("openapi").asString()).startsWith("3.");
-        assertThat(doc.path("paths").propertyNames()).containsExactlyInAnyOrder(Paths.READINESS, Paths.READINESS_CHANGES);
+        assertDescribesOnly(doc, Paths.READINESS, Paths.READINESS_CHANGES);
     }
 
     @Test
@@ -122,38 +115,6 @@ class ReadinessDescriptionTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String schemaRef(JsonNode withContent) {
-        return withContent.path("content").path("application/json").path("schema").path("$ref").asString();
-    }
-
-    private static void register(String name, String id, int port) throws Exception {
-        // A TTL check that passes at once: the instance is routable without waiting on a check interval.
-        String body = "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
-                + ",\"Check\":{\"TTL\":\"1h\",\"Status\":\"passing\"}}";
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/register"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static HttpServer startBackend() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                PROXIED.add(exchange.getRequestURI().getPath());
-                byte[] body = "{\"proxied\":true}".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return LocalHttp.get(port, path);
     }
 }

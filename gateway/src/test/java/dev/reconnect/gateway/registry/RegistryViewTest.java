@@ -32,8 +32,7 @@ class RegistryViewTest {
         assertThat(view.readiness().ready()).isFalse();
         assertThat(view.readiness().registry()).isEqualTo(Readiness.REGISTRY_UNAVAILABLE);
 
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of());
+        listed();
         assertThat(view.readiness().ready()).isFalse();
         assertThat(view.readiness().services())
                 .containsExactly(new Readiness.ServiceReadiness("ws-service", "unavailable", 0),
@@ -46,8 +45,7 @@ class RegistryViewTest {
 
     @Test
     void theIndexMovesOnlyWhenTheAnswerChanges() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long index = view.readiness().index();
 
         view.update("ws-service", List.of(new Instance("ws-service-8082", "127.0.0.1", 8082, 99)));
@@ -59,87 +57,75 @@ class RegistryViewTest {
 
     @Test
     void anInstanceUnderCheckIsNeitherRoutedNorCountedUntilAProbeSettlesIt() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long index = view.readiness().index();
         CompletableFuture<Readiness> waiting = view.nextReadiness(index);
 
         long probe = view.checking(WS_1.address());
 
-        assertThat(view.readiness().ready()).isFalse();
-        assertThat(view.routableInstances("ws-service")).isEmpty();
+        assertNotReadyRoutingNone();
         assertThat(waiting.join().ready()).as("long-polls hear it at once").isFalse();
         view.checking(WS_1.address());
         assertThat(view.readiness().index()).as("a second check of the same instance is no news").isEqualTo(index + 1);
 
         view.stillAccepts(WS_1.address(), probe);
 
-        assertThat(view.readiness().ready()).isTrue();
-        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+        assertReadyRouting(WS_1);
     }
 
     @Test
     void anInstanceUnderCheckThatNoLongerAcceptsConnectionsIsTakenOut() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long before = view.checking(WS_1.address());
         long after = view.checking(WS_1.address());
 
         assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), after)).isTrue();
         view.stillAccepts(WS_1.address(), before); // a slower probe of another session, started before the death
 
-        assertThat(view.readiness().ready()).isFalse();
-        assertThat(view.routableInstances("ws-service")).isEmpty();
+        assertNotReadyRoutingNone();
     }
 
     @Test
     void aCheckOverriddenByTheRegistryEndsWithTheDroppedVerdict() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long probe = view.checking(WS_1.address());
         Instance reported = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), WS_1.healthIndex() + 5);
         view.update("ws-service", List.of(reported));
 
         assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), probe)).isFalse();
 
-        assertThat(view.readiness().ready()).isTrue();
-        assertThat(view.routableInstances("ws-service")).containsExactly(reported);
+        assertReadyRouting(reported);
     }
 
     /** SIGSTOP, then SIGCONT: probes begun while it was stopped fail late, after a newer one found it answering. */
     @Test
     void aProbeBegunBeforeANewerOneFoundTheInstanceAnsweringCannotTakeItOut() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long whileStopped = view.checking(WS_1.address());
         long afterResume = view.checking(WS_1.address());
         view.stillAccepts(WS_1.address(), afterResume);
 
         assertThat(view.suspect(WS_1.address(), "no answer", WS_1.healthIndex(), whileStopped)).isFalse();
 
-        assertThat(view.readiness().ready()).isTrue();
-        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+        assertReadyRouting(WS_1);
     }
 
     @Test
     void aSiblingProbeBegunBeforeANewerOneFoundItAnsweringCannotTakeItOut() {
         probesAnswerAtOnce = false;
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1, WS_2));
+        listed(WS_1, WS_2);
         view.suspect(WS_1.address(), "killed"); // WS_2 is probed as a sibling, and its probe hangs
         long newer = view.checking(WS_2.address());
         view.stillAccepts(WS_2.address(), newer);
 
         probes.get(WS_2.address()).complete(false);
 
-        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
-        assertThat(view.readiness().ready()).isTrue();
+        assertReadyRouting(WS_2);
     }
 
     @Test
     void onlyAListedInstanceCanBeUnderCheck() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long index = view.readiness().index();
 
         view.checking("127.0.0.1:9999");
@@ -183,8 +169,7 @@ class RegistryViewTest {
 
     @Test
     void anUnreachableRegistryKeepsTheLastInstancesForRoutingButSaysStaleAndNotReady() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
 
         view.unreachable("ws-service", "connection refused");
 
@@ -198,8 +183,7 @@ class RegistryViewTest {
 
     @Test
     void aSuspectInstanceIsNeitherRoutedToNorCountedUntilTheRegistryReportsOnIt() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1, WS_2));
+        listed(WS_1, WS_2);
 
         view.suspect("127.0.0.1:8082", "its WebSocket ended without a close frame");
         assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
@@ -215,8 +199,7 @@ class RegistryViewTest {
 
     @Test
     void aLateVerdictIsDroppedWhenTheRegistryReportedTheInstancePassingMeanwhile() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long seenAt = view.healthIndexOf(WS_1.address()).orElseThrow();
 
         // While the probe ran, the registry said WS_1 is passing again (a frozen process resumed).
@@ -235,37 +218,32 @@ class RegistryViewTest {
     @Test
     void whenOneInstanceFailsTheOthersAreKeptOutUntilAProbeSaysTheyStillAcceptConnections() {
         probesAnswerAtOnce = false;
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1, WS_2));
+        listed(WS_1, WS_2);
 
         view.suspect("127.0.0.1:8082", "its WebSocket ended without a close frame");
         assertThat(view.readiness().ready()).as("WS_2 not verified yet").isFalse();
         assertThat(view.routableInstances("ws-service")).isEmpty();
 
         probes.get("127.0.0.1:8092").complete(true);
-        assertThat(view.readiness().ready()).isTrue();
-        assertThat(view.routableInstances("ws-service")).containsExactly(WS_2);
+        assertReadyRouting(WS_2);
     }
 
     @Test
     void aSiblingThatNoLongerAcceptsConnectionsIsSuspectToo() {
         probesAnswerAtOnce = false;
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1, WS_2));
+        listed(WS_1, WS_2);
 
         view.suspect("127.0.0.1:8082", "gone");
         probes.get("127.0.0.1:8092").complete(false);
 
-        assertThat(view.readiness().ready()).isFalse();
-        assertThat(view.routableInstances("ws-service")).isEmpty();
+        assertNotReadyRoutingNone();
         view.update("ws-service", List.of(new Instance(WS_2.id(), WS_2.host(), WS_2.port(), 77)));
         assertThat(view.routableInstances("ws-service")).as("news from the registry clears it").hasSize(1);
     }
 
     @Test
     void theOnlyInstanceTurningSuspectMakesReadinessNotReadyAtOnce() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         CompletableFuture<Readiness> waiting = view.nextReadiness(view.readiness().index());
 
         view.suspect("127.0.0.1:8082", "gone");
@@ -276,21 +254,18 @@ class RegistryViewTest {
 
     @Test
     void suspicionExpiresAfterTheTimeout() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         view.suspect("127.0.0.1:8082", "gone");
         assertThat(view.readiness().ready()).isFalse();
 
         clock.advance(Duration.ofSeconds(11));
 
-        assertThat(view.readiness().ready()).isTrue();
-        assertThat(view.routableInstances("ws-service")).containsExactly(WS_1);
+        assertReadyRouting(WS_1);
     }
 
     @Test
     void anInstanceThatLeftAndCameBackIsNoLongerSuspect() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         view.suspect("127.0.0.1:8082", "gone");
 
         view.update("ws-service", List.of());
@@ -301,8 +276,7 @@ class RegistryViewTest {
 
     @Test
     void anUnknownAddressIsIgnored() {
-        view.update("api-service", List.of(API));
-        view.update("ws-service", List.of(WS_1));
+        listed(WS_1);
         long index = view.readiness().index();
 
         view.suspect("10.0.0.1:1", "who?");
@@ -359,6 +333,22 @@ class RegistryViewTest {
         assertThat(small.changes()).hasSize(3);
         assertThat(small.changes().get(2).index()).isEqualTo(small.readiness().index());
         assertThat(small.changes().get(0).index()).isEqualTo(small.readiness().index() - 2);
+    }
+
+    /** The registry lists API as api-service and {@code ws} as ws-service, every one of them passing. */
+    private void listed(Instance... ws) {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(ws));
+    }
+
+    private void assertReadyRouting(Instance... ws) {
+        assertThat(view.readiness().ready()).isTrue();
+        assertThat(view.routableInstances("ws-service")).containsExactly(ws);
+    }
+
+    private void assertNotReadyRoutingNone() {
+        assertThat(view.readiness().ready()).isFalse();
+        assertThat(view.routableInstances("ws-service")).isEmpty();
     }
 
     private static final class MutableClock extends Clock {

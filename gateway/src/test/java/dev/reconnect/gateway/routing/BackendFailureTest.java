@@ -3,12 +3,11 @@ package dev.reconnect.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reconnect.consul.emulator.ConsulEmulator;
-import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.gateway.registry.HttpInstanceProber;
 import dev.reconnect.gateway.registry.Instance;
 import dev.reconnect.gateway.registry.InstanceProber;
 import dev.reconnect.gateway.registry.RegistryView;
-import dev.reconnect.gateway.registry.HttpInstanceProber;
+import dev.reconnect.gateway.testing.TestRegistry;
 import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.Limits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,11 +17,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +55,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BackendFailureTest {
-    private static final ConsulEmulator CONSUL = ConsulEmulator.start(EmulatorConfig.builder().port(0).build());
+    private static final TestRegistry CONSUL = new TestRegistry();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String CONFIGURED_ORIGIN = "https://app.example.com";
 
@@ -77,12 +75,8 @@ class BackendFailureTest {
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.consul.host", () -> "127.0.0.1");
-        registry.add("spring.cloud.consul.port", CONSUL::port);
-        registry.add("spring.cloud.consul.discovery.register", () -> "false");
-        registry.add("registry.watch-wait", () -> "2s");
-        registry.add("registry.retry-delay", () -> "100ms");
-        registry.add("management.server.port", () -> "0");
+        CONSUL.watchedBy(registry);
+        TestRegistry.watchQuickly(registry);
         registry.add("edge.allowed-origins", () -> CONFIGURED_ORIGIN);
     }
 
@@ -113,8 +107,8 @@ class BackendFailureTest {
 
     @BeforeAll
     static void apiServicePassing() throws Exception {
-        register("api-service", "api-service-1", 1);
-        pass("api-service-1");
+        CONSUL.register("api-service", "api-service-1", 1);
+        CONSUL.pass("api-service-1");
     }
 
     @AfterAll
@@ -126,8 +120,7 @@ class BackendFailureTest {
     void stopBackend() throws Exception {
         if (backend != null) {
             backend.close();
-            HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/deregister/" + instanceId))
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            CONSUL.deregister(instanceId);
         }
     }
 
@@ -188,9 +181,7 @@ class BackendFailureTest {
 
         killNow.complete(null);
 
-        client.closed.get(10, TimeUnit.SECONDS);
-        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
-        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertOutOfRoutingAtTheClientsClose(client);
     }
 
     /**
@@ -210,26 +201,13 @@ class BackendFailureTest {
         Observer client = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
         AtomicInteger sent = new AtomicInteger();
-        Thread sender = new Thread(() -> {
-            while (!client.closed.isDone()) {
-                try {
-                    client.socket.sendText("{\"type\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
-                    sent.incrementAndGet();
-                } catch (Exception e) {
-                    return; // the connection ended
-                }
-            }
-        }, "sending-client");
-        sender.start();
+        Thread sender = keepSending(client, sent);
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.get() > 20);
 
         killNow.complete(null);
 
-        client.closed.get(10, TimeUnit.SECONDS);
+        assertTakenOutBeforeTheClientsClose(client, failed);
         sender.join(10_000);
-        assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
-        assertThat(client.routableAtClose).doesNotContain(backend.port());
-        assertThat(count("failed")).isEqualTo(failed + 1);
     }
 
     /** Many sessions end at once when a busy instance dies: none of their clients may hear of it before the verdict. */
@@ -246,19 +224,9 @@ class BackendFailureTest {
             clients.add(connect());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> c.texts.contains("hello")));
-        List<Thread> senders = new java.util.ArrayList<>();
+        List<Thread> senders = new ArrayList<>();
         for (Observer client : clients.subList(0, 100)) {
-            Thread sender = new Thread(() -> {
-                while (!client.closed.isDone()) {
-                    try {
-                        client.socket.sendText("{\"type\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            sender.start();
-            senders.add(sender);
+            senders.add(keepSending(client, new AtomicInteger()));
         }
 
         killNow.complete(null);
@@ -269,10 +237,7 @@ class BackendFailureTest {
         for (Thread sender : senders) {
             sender.join(10_000);
         }
-        assertThat(clients).allSatisfy(client -> {
-            assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
-            assertThat(client.routableAtClose).doesNotContain(backend.port());
-        });
+        assertThat(clients).allSatisfy(this::assertOutOfRoutingAtTheClientsClose);
     }
 
     /**
@@ -303,8 +268,7 @@ class BackendFailureTest {
         Observer client = connect();
 
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.GOING_AWAY);
-        assertThat(client.readyAtClose).isFalse();
-        assertThat(client.routableAtClose).doesNotContain(backend.port());
+        assertOutOfRoutingAtTheClientsClose(client);
     }
 
     @Test
@@ -315,10 +279,7 @@ class BackendFailureTest {
 
         Observer client = connect();
 
-        client.closed.get(10, TimeUnit.SECONDS);
-        assertThat(client.readyAtClose).isFalse();
-        assertThat(client.routableAtClose).doesNotContain(backend.port());
-        assertThat(count("failed")).isEqualTo(failed + 1);
+        assertTakenOutBeforeTheClientsClose(client, failed);
     }
 
     // ---- ends that concern one session: the instance stays
@@ -335,9 +296,7 @@ class BackendFailureTest {
         Observer client = connect();
 
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(code);
-        assertThat(client.readyAtClose).isTrue();
-        assertThat(client.routableAtClose).contains(backend.port());
-        assertThat(count("alive")).isEqualTo(alive + 1);
+        assertLeftInRoutingAtTheClientsClose(client, alive);
     }
 
     @Test
@@ -350,11 +309,8 @@ class BackendFailureTest {
 
         Observer client = connect();
 
-        client.closed.get(10, TimeUnit.SECONDS);
+        assertLeftInRoutingAtTheClientsClose(client, alive);
         assertThat(prober.asked).as("the probe decided").contains("127.0.0.1:" + backend.port());
-        assertThat(client.readyAtClose).isTrue();
-        assertThat(client.routableAtClose).contains(backend.port());
-        assertThat(count("alive")).isEqualTo(alive + 1);
     }
 
     @Test
@@ -403,10 +359,7 @@ class BackendFailureTest {
 
         Observer client = connect();
 
-        client.closed.get(10, TimeUnit.SECONDS);
-        assertThat(client.readyAtClose).isTrue();
-        assertThat(client.routableAtClose).contains(backend.port());
-        assertThat(count("alive")).isEqualTo(alive + 1);
+        assertLeftInRoutingAtTheClientsClose(client, alive);
     }
 
     // ---- Origin on upgrades
@@ -440,18 +393,47 @@ class BackendFailureTest {
     private void startBackend(FakeWebSocketBackend.Script script) throws Exception {
         backend = new FakeWebSocketBackend(script);
         instanceId = "ws-service-" + backend.port();
-        register("ws-service", instanceId, backend.port());
-        pass(instanceId);
+        CONSUL.register("ws-service", instanceId, backend.port());
+        CONSUL.pass(instanceId);
         await().atMost(Duration.ofSeconds(10)).until(() -> view.readiness().ready()
                 && view.routableInstances("ws-service").stream().anyMatch(i -> i.port() == backend.port()));
     }
 
     /** The instance was out of routing and readiness said "not ready" when the client saw its close; one "failed" verdict. */
     private void assertTakenOutBeforeTheClientsClose(Observer client, double failedBefore) throws Exception {
+        assertOutOfRoutingAtTheClientsClose(client);
+        assertThat(count("failed")).isEqualTo(failedBefore + 1);
+    }
+
+    /** The instance was out of routing and readiness said "not ready" when the client saw its close. */
+    private void assertOutOfRoutingAtTheClientsClose(Observer client) throws Exception {
         client.closed.get(10, TimeUnit.SECONDS);
         assertThat(client.readyAtClose).as("readiness at the client's close").isFalse();
         assertThat(client.routableAtClose).doesNotContain(backend.port());
-        assertThat(count("failed")).isEqualTo(failedBefore + 1);
+    }
+
+    /** The instance was still routed and readiness still "ready" when the client saw its close; one "alive" verdict. */
+    private void assertLeftInRoutingAtTheClientsClose(Observer client, double aliveBefore) throws Exception {
+        client.closed.get(10, TimeUnit.SECONDS);
+        assertThat(client.readyAtClose).as("readiness at the client's close").isTrue();
+        assertThat(client.routableAtClose).contains(backend.port());
+        assertThat(count("alive")).isEqualTo(aliveBefore + 1);
+    }
+
+    /** A thread that sends pings on the client's connection, one after another, until that connection ends. */
+    private static Thread keepSending(Observer client, AtomicInteger sent) {
+        Thread sender = new Thread(() -> {
+            while (!client.closed.isDone()) {
+                try {
+                    client.socket.sendText("{\"type\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
+                    sent.incrementAndGet();
+                } catch (Exception e) {
+                    return; // the connection ended
+                }
+            }
+        }, "sending-client");
+        sender.start();
+        return sender;
     }
 
     private double count(String verdict) {
@@ -535,18 +517,4 @@ class BackendFailureTest {
         }
     }
 
-    private static void register(String name, String id, int port) throws Exception {
-        String body = "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
-                + ",\"Check\":{\"TTL\":\"1h\"}}";
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(CONSUL.baseUri().resolve("/v1/agent/service/register"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static void pass(String serviceId) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        CONSUL.baseUri().resolve("/v1/agent/check/pass/service:" + serviceId))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
 }

@@ -1,5 +1,6 @@
 package dev.reconnect.gateway.routing;
 
+import dev.reconnect.support.testing.RawFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -54,14 +55,7 @@ final class FakeWebSocketBackend implements AutoCloseable {
     /** As a killed process: nothing listens any more, and every open connection is reset. */
     void kill() {
         stopListening();
-        for (Socket socket : sockets) {
-            try {
-                socket.setSoLinger(true, 0);
-                socket.close();
-            } catch (IOException e) {
-                // already gone
-            }
-        }
+        resetEveryConnection();
     }
 
     /**
@@ -70,6 +64,11 @@ final class FakeWebSocketBackend implements AutoCloseable {
      */
     void dieSlowly() {
         dying = true;
+        resetEveryConnection();
+    }
+
+    /** Closed with a zero linger: the peer gets a reset, as from a process that no longer exists. */
+    private void resetEveryConnection() {
         for (Socket socket : sockets) {
             try {
                 socket.setSoLinger(true, 0);
@@ -158,7 +157,7 @@ final class FakeWebSocketBackend implements AutoCloseable {
         }
 
         void sendText(String text) throws IOException {
-            frame(0x1, text.getBytes(StandardCharsets.UTF_8));
+            frame(RawFrame.TEXT, text.getBytes(StandardCharsets.UTF_8));
         }
 
         void sendClose(int code, String reason) throws IOException {
@@ -167,7 +166,7 @@ final class FakeWebSocketBackend implements AutoCloseable {
             payload[0] = (byte) (code >> 8);
             payload[1] = (byte) code;
             System.arraycopy(text, 0, payload, 2, text.length);
-            frame(0x8, payload);
+            frame(RawFrame.CLOSE, payload);
             closeSent = true;
         }
 
@@ -190,26 +189,10 @@ final class FakeWebSocketBackend implements AutoCloseable {
         void echoCloseWhenAsked() throws IOException {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             while (true) {
-                int first = in.readUnsignedByte();
-                int second = in.readUnsignedByte();
-                long length = second & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] mask = new byte[4];
-                if ((second & 0x80) != 0) {
-                    in.readFully(mask);
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                for (int i = 0; i < payload.length; i++) {
-                    payload[i] ^= mask[i % 4];
-                }
-                if ((first & 0x0F) == 0x8) {
+                RawFrame frame = RawFrame.read(in);
+                if (frame.isClose()) {
                     if (!closeSent) {
-                        frame(0x8, payload);
+                        frame(RawFrame.CLOSE, frame.payload());
                     }
                     socket.close();
                     return;
@@ -218,24 +201,7 @@ final class FakeWebSocketBackend implements AutoCloseable {
         }
 
         private void frame(int opcode, byte[] payload) throws IOException {
-            ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x80 | opcode);
-            if (payload.length < 126) {
-                frame.write(payload.length);
-            } else if (payload.length < 65_536) {
-                frame.write(126);
-                frame.write(payload.length >> 8);
-                frame.write(payload.length);
-            } else {
-                frame.write(127);
-                for (int shift = 56; shift >= 0; shift -= 8) {
-                    frame.write((int) ((long) payload.length >> shift));
-                }
-            }
-            frame.write(payload);
-            OutputStream out = socket.getOutputStream();
-            out.write(frame.toByteArray());
-            out.flush();
+            new RawFrame(opcode, payload).writeTo(socket.getOutputStream(), null);
         }
     }
 }

@@ -1,13 +1,10 @@
 package dev.reconnect.ws.lifecycle;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** A clock that moves only when a test moves it. */
-final class MutableClock extends Clock {
+final class MutableClock extends UtcTestClock {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
     void advance(Duration by) {
@@ -17,15 +14,5 @@ final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("one zone is enough here");
     }
 }

@@ -5,11 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.ws.WsProperties;
 import dev.reconnect.ws.log.LogFollower;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The wait for the log ends by itself, whatever the timer and the clock think of each other. */
@@ -36,23 +33,13 @@ class WarmUpHealthIndicatorTest {
     }
 
     /** Time as the system tells it, but passing half as fast. */
-    private static final class HalfSpeedClock extends Clock {
+    private static final class HalfSpeedClock extends UtcTestClock {
         private final Instant origin = Instant.now();
         private final long originNanos = System.nanoTime();
 
         @Override
         public Instant instant() {
             return origin.plusNanos((System.nanoTime() - originNanos) / 2);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("one zone is enough here");
         }
     }
 }

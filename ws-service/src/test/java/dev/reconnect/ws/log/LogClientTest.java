@@ -148,17 +148,14 @@ class LogClientTest {
 
     @Test
     void oneInstanceIsKeptUntilTheRegistryNoLongerListsItPassingThenTheNextRequestGoesElsewhere() throws Exception {
-        Instance a = instance(200, page(1));
-        Instance b = instance(200, page(1));
-        register(service, a, true);
-        register(service, b, true);
+        TwoInstances two = twoPassing(200, page(1));
         LogClient client = client();
 
         for (int i = 0; i < 5; i++) {
             client.read(0, 10, Duration.ZERO);
         }
-        Instance kept = a.hits() > 0 ? a : b;
-        Instance other = kept == a ? b : a;
+        Instance kept = two.kept();
+        Instance other = two.otherThan(kept);
         assertThat(kept.hits()).as("every request went to one instance").isEqualTo(5);
 
         failCheck(service, kept); // still answering, but no longer passing: no request may go there
@@ -170,14 +167,11 @@ class LogClientTest {
 
     @Test
     void aConnectionFailureMovesOnToAnotherPassingInstance() throws Exception {
-        Instance a = instance(201, "{\"key\":\"k\",\"seq\":1,\"duplicate\":false}");
-        Instance b = instance(201, "{\"key\":\"k\",\"seq\":1,\"duplicate\":false}");
-        register(service, a, true);
-        register(service, b, true);
+        TwoInstances two = twoPassing(201, "{\"key\":\"k\",\"seq\":1,\"duplicate\":false}");
         LogClient client = client();
         client.publish("k", "b");
-        Instance kept = a.hits() > 0 ? a : b;
-        Instance other = kept == a ? b : a;
+        Instance kept = two.kept();
+        Instance other = two.otherThan(kept);
 
         kept.stop(); // gone, while the registry still lists it as passing
         assertThatThrownBy(() -> client.publish("k2", "b"))
@@ -437,6 +431,25 @@ class LogClientTest {
 
     private static void registryBack() {
         registry = ConsulEmulator.start(EmulatorConfig.builder().port(REGISTRY_PORT).build());
+    }
+
+    /** Two passing instances of this test's service that give the same answer. */
+    private TwoInstances twoPassing(int status, String body) throws Exception {
+        TwoInstances two = new TwoInstances(instance(status, body), instance(status, body));
+        register(service, two.a(), true);
+        register(service, two.b(), true);
+        return two;
+    }
+
+    private record TwoInstances(Instance a, Instance b) {
+        /** The one requests went to so far (the client keeps to one instance). */
+        Instance kept() {
+            return a.hits() > 0 ? a : b;
+        }
+
+        Instance otherThan(Instance kept) {
+            return kept == a ? b : a;
+        }
     }
 
     private static void register(String service, Instance instance, boolean passing) throws Exception {

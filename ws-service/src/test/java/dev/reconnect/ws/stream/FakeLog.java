@@ -13,13 +13,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
-/** An in-memory message log standing in for api-service, with a real long-poll. */
-class FakeLog extends LogClient {
+/**
+ * An in-memory message log standing in for api-service, with a real long-poll, that remembers which reads it was
+ * asked for. Public for the lifecycle tests' warm-up log (lifecycle/ScriptedLog).
+ */
+public class FakeLog extends LogClient {
     private final List<LogEntry> entries = new ArrayList<>();
+    private final List<Long> readsAfter = new CopyOnWriteArrayList<>();
     private final Map<String, Long> keys = new HashMap<>();
     private volatile boolean available = true;
     private volatile RuntimeException publishFailure;
@@ -28,16 +33,16 @@ class FakeLog extends LogClient {
     private final AtomicInteger quickReadsWaiting = new AtomicInteger();
     private final AtomicInteger publishCalls = new AtomicInteger();
 
-    FakeLog() {
+    public FakeLog() {
         super(mock(DiscoveryClient.class), WsProperties.defaults());
     }
 
-    synchronized void append(String body) {
+    public synchronized void append(String body) {
         entries.add(new LogEntry(entries.size() + 1, body, System.currentTimeMillis()));
         notifyAll();
     }
 
-    void available(boolean available) {
+    public void available(boolean available) {
         this.available = available;
     }
 
@@ -82,6 +87,11 @@ class FakeLog extends LogClient {
         return entries.size();
     }
 
+    /** The {@code after} of every read that reached the log (while it was available), in order. */
+    public List<Long> readsAfter() {
+        return readsAfter;
+    }
+
     @Override
     public LogPage read(long after, int limit, Duration wait) {
         CountDownLatch gate = quickReadGate;
@@ -100,6 +110,7 @@ class FakeLog extends LogClient {
 
     private synchronized LogPage readNow(long after, int limit, Duration wait) {
         requireAvailable();
+        readsAfter.add(after);
         long deadline = System.currentTimeMillis() + wait.toMillis();
         while (entries.size() <= after && System.currentTimeMillis() < deadline) {
             try {

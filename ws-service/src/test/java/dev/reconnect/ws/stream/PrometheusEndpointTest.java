@@ -1,56 +1,19 @@
 package dev.reconnect.ws.stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import org.junit.jupiter.api.Test;
+import dev.reconnect.support.testing.PrometheusEndpointContract;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
-/**
- * Prometheus scrapes {@code /actuator/prometheus} on the management port (ops/prometheus/prometheus.yml); the
- * dashboard (ops/grafana) queries these series by their Prometheus names, so the names are asserted here as
- * Prometheus writes them, not as Micrometer names.
- */
+/** The stream's series on the management port, as the dashboard (ops/grafana) queries them. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @Import(StreamHandlerTest.FakeLogConfiguration.class)
-class PrometheusEndpointTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    @Test
-    void theManagementPortServesTheDashboardsSeriesInPrometheusFormat() throws Exception {
-        HttpResponse<String> scrape = get(managementPort, "/actuator/prometheus");
-
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("text/plain"));
-        assertThat(scrape.body())
-                .containsPattern("(?m)^ws_sessions(\\{[^}]*})? ")
-                .containsPattern("(?m)^ws_sessions_closed_total\\{[^}]*reason=\"too_slow\"")
-                .containsPattern("(?m)^ws_publishes_rejected_total\\{");
-    }
-
-    @Test
-    void thePublicPortDoesNotServeIt() throws Exception {
-        assertThat(managementPort).isNotEqualTo(port);
-        assertThat(get(port, "/actuator/prometheus").statusCode()).isEqualTo(404);
-    }
-
-    private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+class PrometheusEndpointTest extends PrometheusEndpointContract {
+    PrometheusEndpointTest() {
+        super(
+                "(?m)^ws_sessions(\\{[^}]*})? ",
+                "(?m)^ws_sessions_closed_total\\{[^}]*reason=\"too_slow\"",
+                "(?m)^ws_publishes_rejected_total\\{");
     }
 }

@@ -2,7 +2,7 @@ package dev.reconnect.ws.stream;
 
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.FrameCodec;
-import java.io.ByteArrayOutputStream;
+import dev.reconnect.support.testing.RawFrame;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -44,21 +44,9 @@ final class RawSocket implements AutoCloseable {
     }
 
     void send(Frame frame) throws IOException {
-        byte[] payload = FrameCodec.encode(frame).getBytes(StandardCharsets.UTF_8);
-        if (payload.length > 125) {
-            throw new IllegalArgumentException("only short frames here");
-        }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        ByteArrayOutputStream frameBytes = new ByteArrayOutputStream();
-        frameBytes.write(0x81);
-        frameBytes.write(0x80 | payload.length);
-        frameBytes.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frameBytes.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frameBytes.toByteArray());
-        out.flush();
+        new RawFrame(RawFrame.TEXT, FrameCodec.encode(frame).getBytes(StandardCharsets.UTF_8)).writeTo(out, mask);
     }
 
     /** Reads every frame until the server's close frame (or the end of the connection). */
@@ -66,19 +54,10 @@ final class RawSocket implements AutoCloseable {
         int frames = 0;
         try {
             while (true) {
-                int first = in.readUnsignedByte();
-                int second = in.readUnsignedByte();
-                long length = second & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
+                RawFrame frame = RawFrame.read(in);
                 frames++;
-                if ((first & 0x0f) == 0x8) {
-                    return new End(frames, length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005);
+                if (frame.isClose()) {
+                    return new End(frames, frame.closeCode());
                 }
             }
         } catch (EOFException | java.net.SocketException e) {

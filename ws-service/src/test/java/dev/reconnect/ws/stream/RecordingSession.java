@@ -21,7 +21,7 @@ import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /** A session without a network: records what the handler sends and how it closes the session. */
-class RecordingSession implements WebSocketSession {
+class RecordingSession implements WebSocketSession, ReceivedFrames {
     private static final AtomicInteger ids = new AtomicInteger();
 
     final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
@@ -30,27 +30,11 @@ class RecordingSession implements WebSocketSession {
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile int textLimit;
 
-    /** The next frame sent that is not a ping, decoded; fails after 5 s. */
-    Frame next() throws InterruptedException {
-        while (true) {
-            String text = sent.poll(5, TimeUnit.SECONDS);
-            if (text == null) {
-                throw new AssertionError("no frame within 5 s");
-            }
-            Frame frame = FrameCodec.decode(text);
-            if (!(frame instanceof Frame.Ping)) {
-                return frame;
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    <T extends Frame> T next(Class<T> type) throws InterruptedException {
-        Frame frame = next();
-        if (!type.isInstance(frame)) {
-            throw new AssertionError("expected a " + type.getSimpleName() + " frame, got " + frame);
-        }
-        return (T) frame;
+    /** The next frame the handler sent, decoded. */
+    @Override
+    public Frame poll() throws InterruptedException {
+        String text = sent.poll(5, TimeUnit.SECONDS);
+        return text == null ? null : FrameCodec.decode(text);
     }
 
     @Override

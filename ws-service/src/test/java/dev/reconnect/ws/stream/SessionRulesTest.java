@@ -56,6 +56,14 @@ class SessionRulesTest {
         return session;
     }
 
+    /** A session that said hello from {@code resumeFrom} and was welcomed. */
+    private RecordingSession welcomed(long resumeFrom) throws InterruptedException {
+        RecordingSession session = connect();
+        send(session, new Frame.Hello(resumeFrom));
+        session.next(Frame.Welcome.class);
+        return session;
+    }
+
     private void send(RecordingSession session, Frame frame) {
         handler.handleTextMessage(session, new TextMessage(FrameCodec.encode(frame)));
     }
@@ -71,9 +79,7 @@ class SessionRulesTest {
     @Test
     void aSessionWithoutAHelloIsClosedWithHelloTimeoutAndOneWithAHelloStaysOpen() throws Exception {
         start(properties().withSessionLimits(Duration.ofMillis(300), 10, 64));
-        RecordingSession greeted = connect();
-        send(greeted, new Frame.Hello(0));
-        greeted.next(Frame.Welcome.class);
+        RecordingSession greeted = welcomed(0);
         RecordingSession silent = connect();
 
         await().atMost(Duration.ofSeconds(5)).until(silent.closed::isDone);
@@ -124,9 +130,7 @@ class SessionRulesTest {
 
         first.close(CloseStatus.NORMAL);
         handler.afterConnectionClosed(first, CloseStatus.NORMAL);
-        RecordingSession fourth = connect();
-        send(fourth, new Frame.Hello(0));
-        assertThat(fourth.next(Frame.Welcome.class)).isNotNull();
+        RecordingSession fourth = welcomed(0);
         assertThat(fourth.isOpen()).isTrue();
         assertThat(closedCount(StreamMeters.INSTANCE_FULL)).isEqualTo(1);
     }
@@ -208,9 +212,7 @@ class SessionRulesTest {
         log.append("old 3");
         Followers.start(follower);
         await().atMost(Duration.ofSeconds(5)).until(() -> follower.head() == 3);
-        RecordingSession before = connect();
-        send(before, new Frame.Hello(0));
-        before.next(Frame.Welcome.class);
+        RecordingSession before = welcomed(0);
         for (int seq = 1; seq <= 3; seq++) {
             assertThat(before.next(Frame.Message.class).seq()).isEqualTo(seq);
         }
@@ -231,9 +233,7 @@ class SessionRulesTest {
         assertThat(message.seq()).isEqualTo(2);
         assertThat(message.body()).isEqualTo("new 2");
 
-        RecordingSession fromStart = connect();
-        send(fromStart, new Frame.Hello(0));
-        fromStart.next(Frame.Welcome.class);
+        RecordingSession fromStart = welcomed(0);
         assertThat(fromStart.next(Frame.Message.class).body()).isEqualTo("old 1");
         assertThat(fromStart.next(Frame.Message.class).body()).isEqualTo("new 2");
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A JDK WebSocket that collects decoded frames and the close code, for tests. */
-final class TestSocket implements WebSocket.Listener, AutoCloseable {
+final class TestSocket implements WebSocket.Listener, AutoCloseable, ReceivedFrames {
     final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
@@ -32,26 +32,9 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
         send(FrameCodec.encode(frame));
     }
 
-    /** The next frame that is not a ping. */
-    Frame next() throws InterruptedException {
-        while (true) {
-            Frame frame = frames.poll(5, TimeUnit.SECONDS);
-            if (frame == null) {
-                throw new AssertionError("no frame within 5 s");
-            }
-            if (!(frame instanceof Frame.Ping)) {
-                return frame;
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    <T extends Frame> T next(Class<T> type) throws InterruptedException {
-        Frame frame = next();
-        if (!type.isInstance(frame)) {
-            throw new AssertionError("expected a " + type.getSimpleName() + " frame, got " + frame);
-        }
-        return (T) frame;
+    @Override
+    public Frame poll() throws InterruptedException {
+        return frames.poll(5, TimeUnit.SECONDS);
     }
 
     boolean isOpen() {
