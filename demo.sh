@@ -39,7 +39,7 @@ for arg in "$@"; do
 done
 
 jars=(consul-emulator/target/consul-emulator.jar api-service/target/api-service.jar
-      ws-service/target/ws-service.jar gateway/target/gateway.jar client/target/client-cli.jar
+      ws-service/target/ws-service.jar gateway/target/gateway.jar client-cli/target/client-cli.jar
       devkit/target/devkit.jar)
 stale=""
 for jar in "${jars[@]}"; do
@@ -48,7 +48,8 @@ for jar in "${jars[@]}"; do
     stale="$stale $module"
   fi
 done
-if [ -n "$(find protocol/src service-support/src pom.xml -newer devkit/target/devkit.jar -print -quit 2>/dev/null || echo missing)" ]; then
+# The client library is in client-cli.jar and, through the CLI's event records, in devkit.jar.
+if [ -n "$(find protocol/src service-support/src client/src client/pom.xml pom.xml -newer devkit/target/devkit.jar -print -quit 2>/dev/null || echo missing)" ]; then
   stale="$stale (shared code)"
 fi
 if [ -n "$stale" ]; then

@@ -1,6 +1,8 @@
 package dev.reconnect.devkit.bench;
 
-import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.cli.event.CliEvent;
+import dev.reconnect.client.readiness.ReadinessOutcome;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,25 +10,23 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * What the client CLI's {@code --json} events (client/README.md) say about one outage of the real client:
+ * What the client CLI's {@code --json} events (client-cli/README.md) say about one outage of the real client:
  * when each client's socket opened and dropped, how many readiness requests were made, how many upgrades failed.
  */
 final class CliOutcome {
-    private static final String WAITING = "WAITING_FOR_READINESS";
-
     private CliOutcome() {}
 
     /** Every transition into and out of OPEN, in the order the CLI printed them. */
-    static List<OpenEvent> openEvents(List<ClientEvents.Event> events) {
+    static List<OpenEvent> openEvents(List<CliEvent> events) {
         List<OpenEvent> opens = new ArrayList<>();
-        for (ClientEvents.Event event : events) {
-            if (!event.kind().equals("state")) {
+        for (CliEvent event : events) {
+            if (!(event instanceof CliEvent.State state)) {
                 continue;
             }
-            if (event.text("to").equals("OPEN")) {
-                opens.add(new OpenEvent(event.t(), event.text("client"), true));
-            } else if (event.text("from").equals("OPEN")) {
-                opens.add(new OpenEvent(event.t(), event.text("client"), false));
+            if (state.to() == ClientState.OPEN) {
+                opens.add(new OpenEvent(state.t(), state.client(), true));
+            } else if (state.from() == ClientState.OPEN) {
+                opens.add(new OpenEvent(state.t(), state.client(), false));
             }
         }
         return opens;
@@ -39,22 +39,21 @@ final class CliOutcome {
      * (to CONNECTING, or to BACKING_OFF when its circuit breaker is open), so that transition counts as one
      * answer unless a printed "ready" of the same client announced it.
      */
-    static long readinessRequests(List<ClientEvents.Event> events, long from, long to) {
+    static long readinessRequests(List<CliEvent> events, long from, long to) {
         long requests = 0;
         Set<String> announcedReady = new HashSet<>();
-        for (ClientEvents.Event event : events) {
+        for (CliEvent event : events) {
             if (event.t() < from || event.t() > to) {
                 continue;
             }
-            String client = event.text("client");
-            if (event.kind().equals("readiness")) {
+            if (event instanceof CliEvent.Readiness readiness) {
                 requests++;
-                if (event.text("outcome").equals("ready")) {
-                    announcedReady.add(client);
+                if (readiness.outcome() == ReadinessOutcome.READY) {
+                    announcedReady.add(readiness.client());
                 }
-            } else if (event.kind().equals("state") && event.text("from").equals(WAITING)
-                    && (event.text("to").equals("CONNECTING") || event.text("to").equals("BACKING_OFF"))
-                    && !announcedReady.remove(client)) {
+            } else if (event instanceof CliEvent.State state && state.from() == ClientState.WAITING_FOR_READINESS
+                    && (state.to() == ClientState.CONNECTING || state.to() == ClientState.BACKING_OFF)
+                    && !announcedReady.remove(state.client())) {
                 requests++;
             }
         }
@@ -65,23 +64,23 @@ final class CliOutcome {
      * Failed upgrades between the last {@code stats} event at or before {@code before} and the first at or
      * after {@code after} (the CLI's totals over all its clients); empty until both exist.
      */
-    static OptionalLong failedUpgrades(List<ClientEvents.Event> events, long before, long after) {
-        ClientEvents.Event start = null;
-        ClientEvents.Event end = null;
-        for (ClientEvents.Event event : events) {
-            if (!event.kind().equals("stats")) {
+    static OptionalLong failedUpgrades(List<CliEvent> events, long before, long after) {
+        CliEvent.Stats start = null;
+        CliEvent.Stats end = null;
+        for (CliEvent event : events) {
+            if (!(event instanceof CliEvent.Stats stats)) {
                 continue;
             }
-            if (event.t() <= before) {
-                start = event;
-            } else if (event.t() >= after && end == null) {
-                end = event;
+            if (stats.t() <= before) {
+                start = stats;
+            } else if (stats.t() >= after && end == null) {
+                end = stats;
             }
         }
         if (end == null) {
             return OptionalLong.empty();
         }
-        long startCount = start == null ? 0 : start.number("failedUpgrades");
-        return OptionalLong.of(end.number("failedUpgrades") - startCount);
+        long startCount = start == null ? 0 : start.failedUpgrades();
+        return OptionalLong.of(end.failedUpgrades() - startCount);
     }
 }

@@ -30,7 +30,7 @@ import java.util.zip.ZipFile;
 record JarSnapshot(Path root, Map<String, String> digests) {
     static final List<String> JARS = List.of("consul-emulator/target/consul-emulator.jar",
             "api-service/target/api-service.jar", "ws-service/target/ws-service.jar", "gateway/target/gateway.jar",
-            "client/target/client-cli.jar");
+            "client-cli/target/client-cli.jar");
     private static final String DIGEST_SUFFIX = ".sha256";
 
     /** Brings the copy in {@code into} up to the jars of {@code repository}. */

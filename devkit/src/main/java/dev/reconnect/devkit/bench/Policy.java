@@ -2,7 +2,7 @@ package dev.reconnect.devkit.bench;
 
 /** A way of reconnecting after the server went away: the project's client, or a baseline the bench carries. */
 enum Policy {
-    /** The client CLI (client/target/client-cli.jar) as the scenario engine runs it: readiness long-poll, spread connects. */
+    /** The client CLI (client-cli/target/client-cli.jar) as the scenario engine runs it: readiness long-poll, spread connects. */
     OURS("ours", "our client"),
     /** socket.io's defaults: reconnect blindly after 1 s × 2ⁿ ±50 %, at most 5 s; no readiness ({@link SocketIoBackoff}). */
     SOCKET_IO_BACKOFF("socketio-backoff", "socket.io backoff"),

@@ -1,9 +1,9 @@
 package dev.reconnect.devkit.bench;
 
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
-import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +57,7 @@ final class RecoveryRun {
             Waits.until("the client CLI's totals after the recovery", STATS_TIMEOUT,
                     () -> CliOutcome.failedUpgrades(run.events().all(), killedAt, recovery.allOpenAt()).isPresent(),
                     () -> "no stats line since " + recovery.allOpenAt());
-            List<ClientEvents.Event> events = run.events().all();
+            List<CliEvent> events = run.events().all();
             long failed = CliOutcome.failedUpgrades(events, killedAt, recovery.allOpenAt()).orElseThrow();
             long requests = CliOutcome.readinessRequests(events, killedAt, recovery.allOpenAt());
             return result(clients, Policy.OURS, killedAt, passingAt, recovery, opens, failed, requests);

@@ -195,7 +195,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The client CLI with {@code args} after the jar; every line it prints goes to {@code lines}. */
     public ManagedProcess startClient(String name, List<String> args, Consumer<String> lines) {
-        return launcher.startJar(name, jar("client", "client-cli.jar"), 0, args, Map.of(), lines);
+        return launcher.startJar(name, jar("client-cli", "client-cli.jar"), 0, args, Map.of(), lines);
     }
 
     /** Waits until {@code url} answers 200; fails at once, with the log's tail, if the process dies. */

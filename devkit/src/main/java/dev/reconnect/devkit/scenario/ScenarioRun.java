@@ -1,10 +1,11 @@
 package dev.reconnect.devkit.scenario;
 
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
 import dev.reconnect.devkit.launch.RegistryRunner;
-import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.observe.ConnectJudge;
 import dev.reconnect.devkit.observe.ReadinessHistory;
 import dev.reconnect.devkit.observe.ReadinessObserver;
@@ -45,8 +46,8 @@ public final class ScenarioRun implements AutoCloseable {
     private final LocalSystem system;
     private final int clients;
     private final Consumer<String> narrator;
-    private final ClientEvents events;
-    private final Map<String, String> clientStates = new HashMap<>();
+    private final CliEventLog events;
+    private final Map<String, ClientState> clientStates = new HashMap<>();
     private final Map<Integer, ManagedProcess> wsInstances = new LinkedHashMap<>();
     /** Narration only ("readiness: ready ..."): a second client that may lag; never used to judge. */
     private ReadinessObserver observer;
@@ -83,7 +84,7 @@ public final class ScenarioRun implements AutoCloseable {
         this.clients = clients;
         this.publishRate = publishRate;
         this.narrator = narrator;
-        this.events = new ClientEvents(this::onClientEvent);
+        this.events = new CliEventLog(this::onClientEvent);
     }
 
     /**
@@ -164,7 +165,7 @@ public final class ScenarioRun implements AutoCloseable {
         client = system.startClient("client", List.of("listen", "--gateway", system.gateway().toString(), "--json",
                 "--clients", Integer.toString(clients), "--quiet-messages", "--stats-interval", "1s"), events);
         if (mustWait) {
-            awaitClientsIn("WAITING_FOR_READINESS", Duration.ofSeconds(60));
+            awaitClientsIn(ClientState.WAITING_FOR_READINESS, Duration.ofSeconds(60));
         }
         say("starting the publisher (" + publishRate + " messages/s through POST /api/messages)");
         publisher = system.startClient("publisher", List.of("publish", "--gateway", system.gateway().toString(),
@@ -391,7 +392,7 @@ public final class ScenarioRun implements AutoCloseable {
     public Summary checkpoint(String scenario, Instant t0) {
         awaitFreshTraffic();
         long head = awaitHeadAtLeast(0);
-        ClientEvents.Event stats = awaitClientsAt(head);
+        CliEvent.Stats stats = awaitClientsAt(head);
         say("every client has all " + head + " messages");
         return summarize(scenario, t0, stats, head);
     }
@@ -407,7 +408,7 @@ public final class ScenarioRun implements AutoCloseable {
         say("every client has all " + head + " messages; stopping the client");
         client.terminate();
         client.awaitExit(Duration.ofSeconds(15));
-        ClientEvents.Event stats = events.last("stats")
+        CliEvent.Stats stats = events.last(CliEvent.Stats.class)
                 .orElseThrow(() -> new ScenarioException("the client printed no stats\n" + events.timeline()));
         return summarize(scenario, t0, stats, head);
     }
@@ -417,14 +418,14 @@ public final class ScenarioRun implements AutoCloseable {
         awaitHeadAtLeast(awaitHeadAtLeast(0) + publishRate);
     }
 
-    private Summary summarize(String scenario, Instant t0, ClientEvents.Event stats, long head) {
+    private Summary summarize(String scenario, Instant t0, CliEvent.Stats stats, long head) {
         long outage = recoveredAt == null ? 0 : Math.max(0, recoveredAt.toEpochMilli() - outageFrom.toEpochMilli());
-        long readyToOpen = events.of("reconnected").stream()
+        long readyToOpen = events.of(CliEvent.Reconnected.class).stream()
                 .filter(e -> e.t() >= t0.toEpochMilli())
-                .mapToLong(e -> e.number("readyToOpenMs")).max().orElse(0);
-        long lost = stats.number("lost") + Math.max(0, head - stats.number("minLastSeq"));
-        return new Summary(scenario, clients, outage, readyToOpen, stats.number("failedUpgrades"), lost,
-                stats.number("duplicates"), connectsWhileNotReady(t0), restartToPassing, head);
+                .mapToLong(CliEvent.Reconnected::readyToOpenMs).max().orElse(0);
+        long lost = stats.lost() + Math.max(0, head - stats.minLastSeq());
+        return new Summary(scenario, clients, outage, readyToOpen, stats.failedUpgrades(), lost,
+                stats.duplicates(), connectsWhileNotReady(t0), restartToPassing, head);
     }
 
     /**
@@ -432,20 +433,15 @@ public final class ScenarioRun implements AutoCloseable {
      * against the gateways' own readiness histories (never against a second observer, which lags).
      */
     private long connectsWhileNotReady(Instant t0) {
-        List<ConnectJudge.Connect> connects = events.of("state").stream()
-                .filter(e -> e.t() >= t0.toEpochMilli() && e.text("to").equals("CONNECTING"))
-                .map(ScenarioRun::connectOf).toList();
+        List<ConnectJudge.Connect> connects = events.statesSince(t0.toEpochMilli()).stream()
+                .filter(e -> e.to() == ClientState.CONNECTING)
+                .map(e -> new ConnectJudge.Connect(e.t(), e.client(), e.readinessIndexOrNone())).toList();
         lastViolations = ConnectJudge.whileNotReady(connects, readinessHistories());
         lastViolations.stream().limit(20).forEach(v -> say("connected while not ready: " + v));
         if (lastViolations.size() > 20) {
             say("… and " + (lastViolations.size() - 20) + " more connects while not ready");
         }
         return lastViolations.size();
-    }
-
-    static ConnectJudge.Connect connectOf(ClientEvents.Event event) {
-        long index = event.fields().has("readinessIndex") ? event.fields().path("readinessIndex").asLong(-1) : -1;
-        return new ConnectJudge.Connect(event.t(), event.text("client"), index);
     }
 
     /** SIGKILLs the gateway, keeping the history it recorded (a new gateway process starts a fresh one). */
@@ -504,7 +500,8 @@ public final class ScenarioRun implements AutoCloseable {
         return Map.copyOf(wsInstances);
     }
 
-    public ClientEvents events() {
+    /** What the listening client CLI printed, as events. */
+    public CliEventLog events() {
         return events;
     }
 
@@ -551,26 +548,26 @@ public final class ScenarioRun implements AutoCloseable {
         return system.ports().ws() + 10 * instance;
     }
 
-    private void onClientEvent(ClientEvents.Event event) {
-        if (event.kind().equals("state")) {
+    private void onClientEvent(CliEvent event) {
+        if (event instanceof CliEvent.State state) {
             synchronized (clientStates) {
-                clientStates.put(event.text("client"), event.text("to"));
+                clientStates.put(state.client(), state.to());
             }
             if (clients == 1) {
-                say(event.text("client") + ": " + event.text("from") + " -> " + event.text("to")
-                        + (event.text("reason").isEmpty() ? "" : " (" + event.text("reason") + ")"));
+                say(state.client() + ": " + state.from() + " -> " + state.to()
+                        + (state.reason() == null || state.reason().isEmpty() ? "" : " (" + state.reason() + ")"));
             }
-        } else if (event.kind().equals("reconnected") && clients == 1) {
-            say(event.text("client") + ": reconnected after " + event.number("downtimeMs") + " ms (attempt "
-                    + event.number("attempt") + ", ready→open " + event.number("readyToOpenMs") + " ms)");
+        } else if (event instanceof CliEvent.Reconnected reconnected && clients == 1) {
+            say(reconnected.client() + ": reconnected after " + reconnected.downtimeMs() + " ms (attempt "
+                    + reconnected.attempt() + ", ready→open " + reconnected.readyToOpenMs() + " ms)");
         }
     }
 
-    private void awaitClientsIn(String state, Duration timeout) {
+    private void awaitClientsIn(ClientState state, Duration timeout) {
         await("every client to be " + state, timeout, () -> countIn(state) >= clients);
     }
 
-    private long countIn(String state) {
+    private long countIn(ClientState state) {
         synchronized (clientStates) {
             return clientStates.values().stream().filter(state::equals).count();
         }
@@ -579,16 +576,15 @@ public final class ScenarioRun implements AutoCloseable {
     /** Returns when the last client opened again. */
     private Instant awaitClientsOpenSince(Instant since) {
         await("every client to be OPEN again", RECOVERY_TIMEOUT,
-                () -> countIn("OPEN") >= clients && lastOpenSince(since).isPresent() && allOpenedSince(since));
+                () -> countIn(ClientState.OPEN) >= clients && lastOpenSince(since).isPresent() && allOpenedSince(since));
         return Instant.ofEpochMilli(lastOpenSince(since).orElseThrow());
     }
 
     private Instant awaitClientsOpenAfterDrop(Instant since) {
         await("the dropped clients to be OPEN again", RECOVERY_TIMEOUT, () -> {
             List<String> dropped = clientsThatLeftOpenSince(since);
-            return countIn("OPEN") >= clients && !dropped.isEmpty() && dropped.stream().allMatch(
-                    c -> events.of("state").stream().anyMatch(e -> e.t() >= since.toEpochMilli()
-                            && e.text("client").equals(c) && e.text("to").equals("OPEN")));
+            List<String> reopened = clientsOpenedSince(since);
+            return countIn(ClientState.OPEN) >= clients && !dropped.isEmpty() && reopened.containsAll(dropped);
         });
         return Instant.ofEpochMilli(lastOpenSince(since).orElseThrow());
     }
@@ -598,21 +594,18 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     private List<String> clientsOpenedSince(Instant since) {
-        return events.of("state").stream()
-                .filter(e -> e.t() >= since.toEpochMilli() && e.text("to").equals("OPEN"))
-                .map(e -> e.text("client")).distinct().toList();
+        return events.statesSince(since.toEpochMilli()).stream().filter(e -> e.to() == ClientState.OPEN)
+                .map(CliEvent.State::client).distinct().toList();
     }
 
     private List<String> clientsThatLeftOpenSince(Instant since) {
-        return events.of("state").stream()
-                .filter(e -> e.t() >= since.toEpochMilli() && e.text("from").equals("OPEN"))
-                .map(e -> e.text("client")).distinct().toList();
+        return events.statesSince(since.toEpochMilli()).stream().filter(e -> e.from() == ClientState.OPEN)
+                .map(CliEvent.State::client).distinct().toList();
     }
 
     private Optional<Long> lastOpenSince(Instant since) {
-        return events.of("state").stream()
-                .filter(e -> e.t() >= since.toEpochMilli() && e.text("to").equals("OPEN"))
-                .map(ClientEvents.Event::t).max(Long::compare);
+        return events.statesSince(since.toEpochMilli()).stream().filter(e -> e.to() == ClientState.OPEN)
+                .map(CliEvent.State::t).max(Long::compare);
     }
 
     private void awaitClientsLeftOpen(Instant since) {
@@ -661,10 +654,10 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     /** Waits for a stats line saying every client has {@code head}; returns that line. */
-    private ClientEvents.Event awaitClientsAt(long head) {
+    private CliEvent.Stats awaitClientsAt(long head) {
         await("every client to have received message " + head, RECOVERY_TIMEOUT,
-                () -> events.last("stats").map(s -> s.number("minLastSeq") >= head).orElse(false));
-        return events.last("stats").orElseThrow();
+                () -> events.last(CliEvent.Stats.class).map(s -> s.minLastSeq() >= head).orElse(false));
+        return events.last(CliEvent.Stats.class).orElseThrow();
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {

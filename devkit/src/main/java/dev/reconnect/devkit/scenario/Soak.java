@@ -1,6 +1,6 @@
 package dev.reconnect.devkit.scenario;
 
-import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.client.cli.event.CliEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -103,17 +103,16 @@ public final class Soak {
     }
 
     private void status(Instant t0, Map<String, Integer> faults) {
-        String clients = run.events().last("stats").map(Soak::stats).orElse("no client stats yet");
+        String clients = run.events().last(CliEvent.Stats.class).map(Soak::stats).orElse("no client stats yet");
         say("status after " + Duration.between(t0, Instant.now()).toSeconds() + " s: "
                 + faults.values().stream().mapToInt(Integer::intValue).sum() + " faults, log head " + run.currentHead()
                 + "; clients: " + clients);
         run.refreshReadinessHistory();
     }
 
-    private static String stats(ClientEvents.Event stats) {
-        return stats.number("connected") + " of " + stats.number("clients") + " connected, all have up to message "
-                + stats.number("minLastSeq") + ", lost " + stats.number("lost") + ", duplicates "
-                + stats.number("duplicates");
+    private static String stats(CliEvent.Stats stats) {
+        return stats.connected() + " of " + stats.clients() + " connected, all have up to message "
+                + stats.minLastSeq() + ", lost " + stats.lost() + ", duplicates " + stats.duplicates();
     }
 
     private String draw() {

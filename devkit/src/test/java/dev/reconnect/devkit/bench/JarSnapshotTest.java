@@ -74,7 +74,7 @@ class JarSnapshotTest {
     @Test
     void aJarThatIsNoZipIsRefused() throws IOException {
         build("first");
-        Files.writeString(repository.resolve("client/target/client-cli.jar"), "half written");
+        Files.writeString(repository.resolve("client-cli/target/client-cli.jar"), "half written");
         assertThatThrownBy(() -> JarSnapshot.take(repository, copies)).isInstanceOf(LaunchException.class)
                 .hasMessageContaining("client-cli.jar");
     }

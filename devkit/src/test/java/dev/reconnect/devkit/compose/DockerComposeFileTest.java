@@ -76,10 +76,17 @@ class DockerComposeFileTest {
             "client", "prometheus", "grafana");
 
     /**
-     * Modules that run as a compose service of the same name, built from the root {@link #DOCKERFILE}.
+     * Modules that run as a compose service of the same name, built from the root {@link #DOCKERFILE}; the client
+     * service's image is built from the client-cli module ({@link #MODULE_OF_SERVICE}).
      * consul-emulator (a development stand-in for Consul) and devkit (the local launcher) do not run in compose.
      */
     static final List<String> RUNNABLE_MODULES = List.of("api-service", "ws-service", "gateway", "client");
+    /** The module a runnable service's image is built from (build arg MODULE), where it is not the service's name. */
+    static final Map<String, String> MODULE_OF_SERVICE = Map.of("client", "client-cli");
+
+    /** The module whose shared settings every service runs with, below its own application.yml. */
+    static final String SERVICE_SUPPORT = "service-support";
+    static final String SHARED_SERVICE_DEFAULTS = "service-support/src/main/resources/reconnect-service-defaults.yml";
 
     /** The one Dockerfile, at the repository root (which is every build's context). */
     static final String DOCKERFILE = "Dockerfile";
@@ -1010,7 +1017,8 @@ class DockerComposeFileTest {
                             + " to read it (only " + JVM_ENVIRONMENT + " are allowed)");
                 } else if (!config.placeholders().containsKey(variable) && !config.bindsRelaxed(variable)) {
                     problems.add("service " + module + " sets " + variable + ", which " + module
-                            + "/src/main/resources/application.yml neither reads as ${" + variable + ":…} nor binds"
+                            + "/src/main/resources/application.yml (nor " + SHARED_SERVICE_DEFAULTS + ") reads as ${"
+                            + variable + ":…} nor binds"
                             + " as a property (reads: " + config.placeholders().keySet() + ")");
                 }
             }
@@ -1218,12 +1226,18 @@ class DockerComposeFileTest {
                     + " for RUN --mount; below a comment or an instruction it is an ordinary comment), is '" + firstLine
                     + "'");
         }
-        for (String module : RUNNABLE_MODULES) {
-            ImageBuild build = p.imageBuild(module);
+        for (String service : RUNNABLE_MODULES) {
+            ImageBuild build = p.imageBuild(service);
             if (build == null || !build.stages().containsKey(build.target())) {
                 continue; // checkRunnableModules reports it
             }
-            String where = module + "'s image (" + DOCKERFILE + ", target " + build.target() + ", args " + build.args()
+            String module = MODULE_OF_SERVICE.getOrDefault(service, service);
+            if (!module.equals(build.args().get("MODULE"))) {
+                problems.add(service + "'s image must be built from module " + module + " (build arg MODULE), is "
+                        + build.args().get("MODULE"));
+                continue;
+            }
+            String where = service + "'s image (" + DOCKERFILE + ", target " + build.target() + ", args " + build.args()
                     + "): ";
             Resolved image = build.image();
             List<Resolved> needed = build.needed();
@@ -1312,9 +1326,9 @@ class DockerComposeFileTest {
                 }
             } else {
                 boolean copiesJar = image.all("COPY").stream().anyMatch(c -> c.contains(module + "/target/" + module
-                        + "-cli.jar"));
-                if (!copiesJar || !entrypoint.contains(module + "-cli.jar")) {
-                    problems.add(where + "must copy and run " + module + "/target/" + module + "-cli.jar");
+                        + ".jar"));
+                if (!copiesJar || !entrypoint.contains(module + ".jar")) {
+                    problems.add(where + "must copy and run " + module + "/target/" + module + ".jar (its shaded jar)");
                 }
                 // The CLI listens on no port: an EXPOSE would be false, a HEALTHCHECK would find nothing to probe and
                 // mark a working client unhealthy.
@@ -1455,7 +1469,8 @@ class DockerComposeFileTest {
         for (String module : consulClients(p)) {
             AppConfig config = p.appConfigs.get(module);
             if (!config.placeholders().containsKey(CONSUL_TOKEN_VARIABLE)) {
-                problems.add(module + "/src/main/resources/application.yml must read ${" + CONSUL_TOKEN_VARIABLE
+                problems.add(module + "'s settings (its application.yml over " + SHARED_SERVICE_DEFAULTS + ") must read ${"
+                        + CONSUL_TOKEN_VARIABLE
                         + ":} (spring.cloud.consul.token): with default deny, a service without its token is refused");
             }
             String token = p.resolve(environment(p.services().get(module)).get(CONSUL_TOKEN_VARIABLE));
@@ -1885,9 +1900,15 @@ class DockerComposeFileTest {
             Project p = new Project(root, deepCopy(compose), modules);
             for (String module : modules) {
                 p.poms.put(module, xml(root.resolve(module).resolve("pom.xml")));
+            }
+            for (String module : modules) {
                 Path yml = root.resolve(module).resolve("src/main/resources/application.yml");
                 if (Files.isRegularFile(yml)) {
-                    p.appConfigs.put(module, AppConfig.read(yml));
+                    // What the service runs with: service-support's shared defaults (for the modules that depend
+                    // on it), overridden key by key by the module's own application.yml, as Spring reads them.
+                    boolean shared = p.alsoMake(module).contains(SERVICE_SUPPORT);
+                    p.appConfigs.put(module, shared ? AppConfig.read(root.resolve(SHARED_SERVICE_DEFAULTS), yml)
+                            : AppConfig.read(yml));
                 }
             }
             Path dockerfile = root.resolve(DOCKERFILE);
@@ -2144,16 +2165,19 @@ class DockerComposeFileTest {
 
     /** What a module's application.yml reads from the environment and which property paths it sets. */
     record AppConfig(Map<String, String> placeholders, Set<String> propertyPaths, Map<String, Object> flat) {
-        static AppConfig read(Path yml) throws IOException {
-            String text = Files.readString(yml);
+        /** The files in ascending precedence: a key in a later one overrides the same key in an earlier one. */
+        static AppConfig read(Path... ymls) throws IOException {
             Map<String, String> placeholders = new LinkedHashMap<>();
-            Matcher m = PLACEHOLDER.matcher(text);
-            while (m.find()) {
-                placeholders.put(m.group(1), m.group(2));
-            }
             Map<String, Object> flat = new LinkedHashMap<>();
-            for (Object document : yaml().loadAll(text)) {
-                flatten("", document, flat);
+            for (Path yml : ymls) {
+                String text = Files.readString(yml);
+                Matcher m = PLACEHOLDER.matcher(text);
+                while (m.find()) {
+                    placeholders.put(m.group(1), m.group(2));
+                }
+                for (Object document : yaml().loadAll(text)) {
+                    flatten("", document, flat);
+                }
             }
             Set<String> paths = new LinkedHashSet<>(flat.keySet());
             paths.addAll(KNOWN_SPRING_PROPERTIES);

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.reconnect.client.ClientConfig;
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.ReconnectingClient;
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
-import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.launch.Ports;
-import dev.reconnect.devkit.observe.ClientEvents;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.Json;
@@ -84,10 +84,10 @@ abstract class ContinuityScenarios {
                 .last().matches(ReadinessChange::ready);
         long lastNotReadyAt = afterKill.stream().filter(c -> !c.ready()).mapToLong(ReadinessChange::at)
                 .max().orElseThrow();
-        List<ClientEvents.Event> connects = run.events().of("state").stream()
-                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("to").equals("CONNECTING")).toList();
+        List<CliEvent.State> connects = run.events().of(CliEvent.State.class).stream()
+                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.to() == ClientState.CONNECTING).toList();
         assertThat(connects).as("every client connected again after the kill\n" + story)
-                .extracting(e -> e.text("client")).doesNotHaveDuplicates().hasSize(CLIENTS);
+                .extracting(e -> e.client()).doesNotHaveDuplicates().hasSize(CLIENTS);
         assertThat(connects).as("no connect attempt before readiness turned ready\n" + story)
                 .allMatch(e -> e.t() > lastNotReadyAt);
         assertNothingLostOrDoubled(summary, story);
@@ -100,11 +100,11 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("sigterm", stoppedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        assertThat(run.events().of("state").stream()
-                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")))
+        assertThat(run.events().of(CliEvent.State.class).stream()
+                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.from() == ClientState.OPEN))
                 .as("the sessions were closed with 1001 \"restarting\"\n" + story)
                 .isNotEmpty()
-                .allMatch(e -> e.text("reason").contains("1001") && e.text("reason").contains("restarting"));
+                .allMatch(e -> e.reason().contains("1001") && e.reason().contains("restarting"));
         assertNothingLostOrDoubled(summary, story);
     }
 
@@ -115,11 +115,11 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("sigstop", stoppedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        List<ClientEvents.Event> noticed = run.events().of("state").stream()
-                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.text("from").equals("OPEN")).toList();
+        List<CliEvent.State> noticed = run.events().of(CliEvent.State.class).stream()
+                .filter(e -> e.t() >= stoppedAt.toEpochMilli() && e.from() == ClientState.OPEN).toList();
         assertThat(noticed).as("every client left OPEN because the heartbeat went silent\n" + story)
                 .hasSizeGreaterThanOrEqualTo(CLIENTS)
-                .allMatch(e -> e.text("reason").toLowerCase().contains("heartbeat"));
+                .allMatch(e -> e.reason().toLowerCase().contains("heartbeat"));
         // Generous margin over the timeout: the point is "seconds, not the minutes of TCP".
         assertThat(noticed).as("noticed within the heartbeat timeout\n" + story)
                 .allMatch(e -> e.t() - stoppedAt.toEpochMilli() < HEARTBEAT_TIMEOUT.plusSeconds(4).toMillis());
@@ -133,8 +133,8 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("api-restart", killedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        assertThat(run.events().of("state").stream()
-                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("from").equals("OPEN")))
+        assertThat(run.events().of(CliEvent.State.class).stream()
+                .filter(e -> e.t() >= killedAt.toEpochMilli() && e.from() == ClientState.OPEN))
                 .as("no session closed while api-service was away\n" + story).isEmpty();
         assertNothingLostOrDoubled(summary, story);
     }
@@ -206,7 +206,7 @@ abstract class ContinuityScenarios {
         Summary summary = run.checkpoint("ten-restarts", startedAt);
 
         String story = summary.line() + "\n" + run.timeline();
-        assertThat(run.events().of("reconnected").stream().filter(e -> e.t() >= startedAt.toEpochMilli()))
+        assertThat(run.events().of(CliEvent.Reconnected.class).stream().filter(e -> e.t() >= startedAt.toEpochMilli()))
                 .as("every client reconnected after each of the ten restarts\n" + story)
                 .hasSizeGreaterThanOrEqualTo(10 * CLIENTS);
         assertNothingLostOrDoubled(summary, story);

@@ -3,6 +3,8 @@ package dev.reconnect.devkit.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
@@ -296,8 +298,8 @@ class FaultIT {
     private void assertUndisturbed(Instant from, Summary summary) {
         String story = summary.line() + "\n" + run.timeline();
         assertNothingLostOrDoubled(summary, story);
-        assertThat(run.events().of("state").stream()
-                .filter(e -> e.t() >= from.toEpochMilli() && e.text("from").equals("OPEN")))
+        assertThat(run.events().of(CliEvent.State.class).stream()
+                .filter(e -> e.t() >= from.toEpochMilli() && e.from() == ClientState.OPEN))
                 .as("no client's session was closed\n" + story).isEmpty();
         List<ReadinessChange> spells = run.notReadySpells(from, Instant.now());
         assertThat(spells).as("readiness said ready throughout: ws-service was never down\n" + story).isEmpty();

@@ -2,10 +2,11 @@ package dev.reconnect.devkit.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
-import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.StartOrder;
 import dev.reconnect.devkit.scenario.Summary;
@@ -45,16 +46,16 @@ abstract class StartOrderScenarios {
             Summary summary = run.checkpoint("start-" + order, launched);
 
             String story = summary.line() + "\n" + run.timeline();
-            List<ClientEvents.Event> connects = run.events().of("state").stream()
-                    .filter(e -> e.text("to").equals("CONNECTING")).toList();
+            List<CliEvent.State> connects = run.events().of(CliEvent.State.class).stream()
+                    .filter(e -> e.to() == ClientState.CONNECTING).toList();
             // The gateway's own record: the last time it told anyone "not ready".
             long lastNotReadyAt = run.readinessChangesSince(Instant.EPOCH).stream()
                     .filter(c -> !c.ready()).mapToLong(ReadinessChange::at).max().orElse(0);
             assertThat(connects).as("every client connected\n" + story).hasSizeGreaterThanOrEqualTo(CLIENTS);
             assertThat(connects).as("no connect before the last component was launched and readiness said ready\n" + story)
                     .allMatch(e -> e.t() > launched.toEpochMilli() && e.t() > lastNotReadyAt);
-            long lastOpen = run.events().of("state").stream().filter(e -> e.text("to").equals("OPEN"))
-                    .mapToLong(ClientEvents.Event::t).max().orElseThrow();
+            long lastOpen = run.events().of(CliEvent.State.class).stream().filter(e -> e.to() == ClientState.OPEN)
+                    .mapToLong(CliEvent.State::t).max().orElseThrow();
             assertThat(lastOpen - ready.toEpochMilli()).as("connected soon after everything was ready\n" + story)
                     .isLessThan(CONNECTED_SOON_AFTER_READY.toMillis());
             assertThat(summary.failedUpgrades()).as(story).isZero();

@@ -2,10 +2,11 @@ package dev.reconnect.devkit.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reconnect.client.ClientState;
+import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
-import dev.reconnect.devkit.observe.ClientEvents;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.readiness.ReadinessChange;
@@ -38,7 +39,7 @@ abstract class TwoInstanceScenarios {
         try (ScenarioRun run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[two instances on "
                 + registry() + "] " + line))) {
             run.start(2);
-            Set<String> instancesBefore = welcomedBy(run.events().of("state"));
+            Set<String> instancesBefore = welcomedBy(run.events().of(CliEvent.State.class));
             assertThat(instancesBefore).as("connections spread over both instances\n" + run.timeline())
                     .containsExactlyInAnyOrder("ws-service-" + run.wsPort(0), "ws-service-" + run.wsPort(1));
 
@@ -46,8 +47,8 @@ abstract class TwoInstanceScenarios {
             Summary summary = run.checkpoint("failover", killedAt);
 
             String story = summary.line() + "\n" + run.timeline();
-            List<ClientEvents.Event> reopened = run.events().of("state").stream()
-                    .filter(e -> e.t() >= killedAt.toEpochMilli() && e.text("to").equals("OPEN")).toList();
+            List<CliEvent.State> reopened = run.events().of(CliEvent.State.class).stream()
+                    .filter(e -> e.t() >= killedAt.toEpochMilli() && e.to() == ClientState.OPEN).toList();
             assertThat(welcomedBy(reopened)).as("they resumed on the surviving instance\n" + story)
                     .containsExactly("ws-service-" + run.wsPort(1));
             // The gateway checks the surviving instance before counting it again: at most a blip.
@@ -76,10 +77,10 @@ abstract class TwoInstanceScenarios {
     }
 
     /** Instance names from "welcome from ws-service-NNNN" in OPEN transitions. */
-    private static Set<String> welcomedBy(List<ClientEvents.Event> states) {
+    private static Set<String> welcomedBy(List<CliEvent.State> states) {
         return states.stream()
-                .filter(e -> e.text("to").equals("OPEN"))
-                .map(e -> e.text("reason").replaceAll(".*welcome from (ws-service-\\d+).*", "$1"))
+                .filter(e -> e.to() == ClientState.OPEN)
+                .map(e -> e.reason().replaceAll(".*welcome from (ws-service-\\d+).*", "$1"))
                 .collect(Collectors.toSet());
     }
 }

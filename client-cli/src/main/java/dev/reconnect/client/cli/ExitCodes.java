@@ -8,6 +8,8 @@ public final class ExitCodes {
     public static final int CLIENT_FAILED = 1;
     /** Bad usage: unknown option, bad option value. */
     public static final int USAGE = 2;
+    /** {@link #USAGE} in every command's {@code --help}. */
+    public static final String USAGE_LINE = "2:bad usage (unknown option or bad option value)";
 
     private ExitCodes() {}
 }

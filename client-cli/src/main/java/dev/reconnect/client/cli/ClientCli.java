@@ -5,6 +5,7 @@ import dev.reconnect.client.cli.publish.PublishCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
         exitCodeList = {
                 "0:normal end (duration/count reached, or SIGINT/SIGTERM)",
                 "1:a client failed (terminal close code or gave up), a publish was refused, or an unexpected error",
-                "2:bad usage (unknown option or bad option value)"})
+                ExitCodes.USAGE_LINE})
 public final class ClientCli implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
@@ -78,6 +79,8 @@ public final class ClientCli implements Runnable {
         CommandLine cli = new CommandLine(new ClientCli());
         cli.addSubcommand("listen", new ListenCommand(io));
         cli.addSubcommand("publish", new PublishCommand(io));
+        // After the subcommands: a converter reaches the commands registered at the time.
+        cli.registerConverter(Duration.class, new DurationConverter());
         cli.setOut(new PrintWriter(io.out(), true));
         cli.setErr(new PrintWriter(io.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -2,13 +2,10 @@ package dev.reconnect.client.cli.listen;
 
 import dev.reconnect.client.ClientConfig;
 import dev.reconnect.client.ClientState;
-import dev.reconnect.client.ClientStats;
 import dev.reconnect.client.ReconnectingClient;
-import dev.reconnect.client.backoff.BackoffConfig;
 import dev.reconnect.client.cli.CliIo;
-import dev.reconnect.client.cli.DurationConverter;
 import dev.reconnect.client.cli.ExitCodes;
-import dev.reconnect.client.cli.GatewayOption;
+import dev.reconnect.client.cli.GatewayCommand;
 import dev.reconnect.client.cli.Timestamps;
 import dev.reconnect.protocol.Paths;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,51 +17,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code listen}: N reconnecting clients in one process, printing what happens. */
-@Command(name = "listen", mixinStandardHelpOptions = true,
+@Command(name = "listen",
         description = "Connect N clients through the gateway and print state changes, messages, reconnects "
                 + "and totals until the duration ends or SIGINT/SIGTERM.",
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:normal end (duration reached, or SIGINT/SIGTERM)",
                 "1:a client failed (terminal close code or gave up)",
-                "2:bad usage (unknown option or bad option value)"})
-public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
+                ExitCodes.USAGE_LINE})
+public final class ListenCommand extends GatewayCommand {
     private static final int MAX_CLIENTS = 10_000;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
-
-    private final CliIo io;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--gateway", defaultValue = GatewayOption.DEFAULT, converter = GatewayOption.class,
-            description = "Gateway base URI (default: ${DEFAULT-VALUE}).")
-    URI gateway;
 
     @Option(names = "--clients", defaultValue = "1", description = "Clients in this process (default: ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--json", description = "One JSON object per line instead of human output.")
-    boolean json;
-
-    @Option(names = "--duration", converter = DurationConverter.class,
-            description = "Stop after this long (e.g. 60s); default: until SIGINT/SIGTERM.")
-    Duration duration;
-
-    @Option(names = "--heartbeat-timeout", converter = DurationConverter.class,
+    @Option(names = "--heartbeat-timeout",
             description = "Declare the link dead after this much silence (default: 3 x the server's heartbeat).")
     Duration heartbeatTimeout;
 
-    @Option(names = "--stats-interval", defaultValue = "2s", converter = DurationConverter.class,
+    @Option(names = "--stats-interval", defaultValue = "2s",
             description = "How often to print totals (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
 
@@ -78,41 +56,20 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--ws-uri", description = "WebSocket URI, if not the gateway's ws://…/ws.")
     URI webSocketUri;
 
-    @Option(names = "--backoff-initial", defaultValue = "500ms", converter = DurationConverter.class,
-            description = "First backoff ceiling (default: ${DEFAULT-VALUE}).")
-    Duration backoffInitial;
-
-    @Option(names = "--backoff-multiplier", defaultValue = "2.0",
-            description = "Backoff growth per attempt (default: ${DEFAULT-VALUE}).")
-    double backoffMultiplier;
-
-    @Option(names = "--backoff-max", defaultValue = "15s", converter = DurationConverter.class,
-            description = "Backoff cap (default: ${DEFAULT-VALUE}).")
-    Duration backoffMax;
-
-    @Option(names = "--min-uptime", defaultValue = "5s", converter = DurationConverter.class,
-            description = "A connection must last this long before the backoff resets (default: ${DEFAULT-VALUE}).")
-    Duration minUptime;
-
-    @Option(names = "--give-up-after", converter = DurationConverter.class,
-            description = "Fail a client whose outage lasts this long (default: never).")
-    Duration giveUpAfter;
-
-    @Option(names = "--give-up-attempts",
-            description = "Fail a client after this many failed attempts in one outage (default: never).")
-    Integer giveUpAttempts;
+    @Mixin
+    ReconnectOptions reconnect;
 
     public ListenCommand(CliIo io) {
-        this.io = io;
+        super(io);
     }
 
     @Override
     public Integer call() throws Exception {
         ClientConfig config = config();
-        Instant start = Instant.now();
         ListenOutput output = json
                 ? new JsonListenOutput(io.out(), !quietMessages, System::currentTimeMillis)
-                : new HumanListenOutput(io.out(), new Timestamps(start), Instant::now, clients == 1, !quietMessages);
+                : new HumanListenOutput(io.out(), new Timestamps(Instant.now()), Instant::now, clients == 1,
+                        !quietMessages);
 
         HttpClient http = HttpClient.newBuilder().build();
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -124,11 +81,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     .listener(output)
                     .build());
         }
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "listen-stats");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService ticker = ticker("listen-stats");
         try {
             all.forEach(ReconnectingClient::start);
             ticker.scheduleAtFixedRate(() -> output.stats(aggregate(all), false),
@@ -159,26 +112,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         if (clients < 1 || clients > MAX_CLIENTS) {
             throw usage("--clients must be between 1 and " + MAX_CLIENTS + ", was " + clients);
         }
-        if (giveUpAttempts != null && giveUpAttempts < 1) {
-            throw usage("--give-up-attempts must be at least 1, was " + giveUpAttempts);
-        }
         try {
-            ClientConfig.Builder builder = ClientConfig.custom()
-                    .gateway(gateway)
-                    .readinessPath(readinessPath)
-                    .backoff(new BackoffConfig(backoffInitial, backoffMultiplier, backoffMax))
-                    .minimumUptime(minUptime);
+            ClientConfig.Builder builder = ClientConfig.custom().gateway(gateway).readinessPath(readinessPath);
+            reconnect.applyTo(builder);
             if (webSocketUri != null) {
                 builder.webSocketUri(webSocketUri);
             }
             if (heartbeatTimeout != null) {
                 builder.heartbeatTimeout(heartbeatTimeout);
-            }
-            if (giveUpAfter != null) {
-                builder.giveUpAfter(giveUpAfter);
-            }
-            if (giveUpAttempts != null) {
-                builder.giveUpAfterAttempts(giveUpAttempts);
             }
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -186,12 +127,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
     private static Aggregate aggregate(List<ReconnectingClient> clients) {
-        List<ClientStats> stats = clients.stream().map(ReconnectingClient::stats).collect(Collectors.toList());
-        return Aggregate.of(stats);
+        return Aggregate.of(clients.stream().map(ReconnectingClient::stats).toList());
     }
 }

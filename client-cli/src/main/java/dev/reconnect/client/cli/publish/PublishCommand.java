@@ -4,82 +4,60 @@ import dev.reconnect.client.backoff.BackoffConfig;
 import dev.reconnect.client.backoff.FullJitterBackoff;
 import dev.reconnect.client.backoff.HintedFailure;
 import dev.reconnect.client.cli.CliIo;
-import dev.reconnect.client.cli.DurationConverter;
+import dev.reconnect.client.cli.GatewayCommand;
+import dev.reconnect.client.cli.event.CliEvent;
+import dev.reconnect.client.cli.event.CliEventCodec;
 import dev.reconnect.client.cli.ExitCodes;
-import dev.reconnect.client.cli.GatewayOption;
 import dev.reconnect.client.cli.Timestamps;
-import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.FrameCodec;
 import dev.reconnect.protocol.ProtocolException;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code publish}: POSTs messages to the gateway's {@code /api/messages}, in order, one in flight,
  * each under its own key; a failed POST is retried with the same key (backoff with full jitter,
  * honouring Retry-After) until stored, so nothing is lost or stored twice across restarts.
  */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+@Command(name = "publish",
         description = "Publish messages through the gateway's message API, retrying each under the same key "
                 + "until stored.",
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:normal end (count or duration reached, or SIGINT/SIGTERM)",
                 "1:a publish was refused for good (e.g. 400/409), or an unexpected error",
-                "2:bad usage (unknown option or bad option value)"})
-public final class PublishCommand implements Callable<Integer> {
-    private final CliIo io;
-
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--gateway", defaultValue = GatewayOption.DEFAULT, converter = GatewayOption.class,
-            description = "Gateway base URI (default: ${DEFAULT-VALUE}).")
-    URI gateway;
-
+                ExitCodes.USAGE_LINE})
+public final class PublishCommand extends GatewayCommand {
     @Option(names = "--rate", defaultValue = "50", description = "Messages per second (default: ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(names = "--count", description = "Publish this many messages, then stop.")
     Long count;
 
-    @Option(names = "--duration", converter = DurationConverter.class,
-            description = "Stop after this long (e.g. 30s). Without --count or --duration: until SIGINT/SIGTERM.")
-    Duration duration;
-
     @Option(names = "--body", defaultValue = "message {n}",
             description = "Body pattern; {n} = message number from 1, {time} = ISO time (default: '${DEFAULT-VALUE}').")
     String body;
 
-    @Option(names = "--json", description = "One JSON object per line.")
-    boolean json;
-
-    @Option(names = "--request-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--request-timeout", defaultValue = "10s",
             description = "Timeout of one POST (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
-    @Option(names = "--retry-max", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--retry-max", defaultValue = "5s",
             description = "Cap of the retry backoff (default: ${DEFAULT-VALUE}).")
     Duration retryMax;
 
     public PublishCommand(CliIo io) {
-        this.io = io;
+        super(io);
     }
 
     @Override
@@ -101,11 +79,7 @@ public final class PublishCommand implements Callable<Integer> {
         AtomicLong retries = new AtomicLong();
         AtomicLong lastSeq = new AtomicLong();
         AtomicReference<String> retrying = new AtomicReference<>();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "publish-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService ticker = ticker("publish-progress");
         if (!json) {
             AtomicLong previous = new AtomicLong();
             ticker.scheduleAtFixedRate(() -> {
@@ -131,8 +105,7 @@ public final class PublishCommand implements Callable<Integer> {
                     // What the log stores must fit the frames that deliver it; the API refuses it otherwise.
                     FrameCodec.requirePublishable(key, text);
                 } catch (ProtocolException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--body gives message " + n + " a body the server would refuse: " + e.getMessage());
+                    throw usage("--body gives message " + n + " a body the server would refuse: " + e.getMessage());
                 }
                 Retry.AsyncContext<Object> attempts = retry.asyncContext();
                 while (true) {
@@ -143,10 +116,7 @@ public final class PublishCommand implements Callable<Integer> {
                         published.incrementAndGet();
                         lastSeq.set(stored.result().seq());
                         if (json) {
-                            ObjectNode node = event("published");
-                            node.put("seq", stored.result().seq());
-                            node.put("key", key);
-                            print(node);
+                            print(new CliEvent.Published(System.currentTimeMillis(), stored.result().seq(), key));
                         }
                         break;
                     }
@@ -160,12 +130,7 @@ public final class PublishCommand implements Callable<Integer> {
                     retries.incrementAndGet();
                     retrying.set(failed.reason());
                     if (json) {
-                        ObjectNode node = event("publish-retry");
-                        node.put("key", key);
-                        node.put("n", n);
-                        node.put("reason", failed.reason());
-                        node.put("nextTryMs", delay);
-                        print(node);
+                        print(new CliEvent.PublishRetry(System.currentTimeMillis(), key, n, failed.reason(), delay));
                     }
                     if (!waitUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay))
                             || System.nanoTime() >= deadline) {
@@ -179,10 +144,7 @@ public final class PublishCommand implements Callable<Integer> {
             ticker.shutdownNow();
         }
         if (json) {
-            ObjectNode node = event("publish-summary");
-            node.put("published", published.get());
-            node.put("retries", retries.get());
-            print(node);
+            print(new CliEvent.PublishSummary(System.currentTimeMillis(), published.get(), retries.get()));
         } else {
             line(timestamps, "done: published " + published.get() + " message(s), last seq " + lastSeq.get()
                     + ", " + retries.get() + " retries");
@@ -192,13 +154,13 @@ public final class PublishCommand implements Callable<Integer> {
 
     private void validate() {
         if (!(rate > 0) || rate > 100_000 || Double.isNaN(rate)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be above 0 and at most 100000, was " + rate);
+            throw usage("--rate must be above 0 and at most 100000, was " + rate);
         }
         if (count != null && count < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, was " + count);
+            throw usage("--count must be at least 1, was " + count);
         }
         if (body.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--body must not be empty");
+            throw usage("--body must not be empty");
         }
     }
 
@@ -211,18 +173,8 @@ public final class PublishCommand implements Callable<Integer> {
         return !io.stop().await(wait, TimeUnit.NANOSECONDS);
     }
 
-    private ObjectNode event(String type) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("t", System.currentTimeMillis());
-        node.put("event", type);
-        return node;
-    }
-
-    private void print(ObjectNode node) {
-        String text = Json.MAPPER.writeValueAsString(node);
-        synchronized (io.out()) {
-            io.out().println(text);
-        }
+    private void print(CliEvent event) {
+        CliEventCodec.print(io.out(), event);
     }
 
     private void line(Timestamps timestamps, String text) {
@@ -234,9 +186,7 @@ public final class PublishCommand implements Callable<Integer> {
 
     private void report(Timestamps timestamps, String text) {
         if (json) {
-            ObjectNode node = event("publish-error");
-            node.put("message", text);
-            print(node);
+            print(new CliEvent.PublishError(System.currentTimeMillis(), text));
         } else {
             line(timestamps, text);
         }
