@@ -1,14 +1,15 @@
 # syntax=docker/dockerfile:1
-# One Dockerfile for every runnable module (api-service, ws-service, gateway, client), built from the
+# One Dockerfile for every runnable module (api-service, ws-service, gateway, client-cli), built from the
 # repository root; docker-compose.yml passes the build arguments and the target stage. By hand:
 #
 #   docker build --target service --build-arg MODULE=api-service --build-arg PORT=8081 --build-arg DATA_DIR=/data .
 #   docker build --target service --build-arg MODULE=ws-service  --build-arg PORT=8082 .
 #   docker build --target service --build-arg MODULE=gateway     --build-arg PORT=8080 .
-#   docker build --target client  --build-arg MODULE=client .
+#   docker build --target client  --build-arg MODULE=client-cli .
 #
 # Build arguments:
-#   MODULE    (required) the Maven module, which is also the name of its Boot jar (<finalName> = module)
+#   MODULE    (required) the Maven module, which is also the name of its jar (<finalName> = module; for
+#             client-cli the shaded, runnable client-cli.jar)
 #   PORT      (required for target service) the application's port: EXPOSE and the HEALTHCHECK on /readyz.
 #             Only the main port: the actuator's management port (MANAGEMENT_PORT) is never exposed.
 #   DATA_DIR  (optional, target service) a directory created owned by the app user, for a volume mounted
@@ -22,7 +23,7 @@
 # ---- build: Maven on a JDK ------------------------------------------------------------------
 FROM maven:3.9.16-eclipse-temurin-17 AS build
 ARG MODULE
-RUN test -n "$MODULE" || { echo "build argument MODULE is required (api-service, ws-service, gateway or client)" >&2; exit 1; }
+RUN test -n "$MODULE" || { echo "build argument MODULE is required (api-service, ws-service, gateway or client-cli)" >&2; exit 1; }
 WORKDIR /workspace
 # Every module's pom (the root pom lists them all, and Maven needs each one to form the reactor).
 COPY pom.xml ./
@@ -31,15 +32,19 @@ COPY consul-emulator/pom.xml consul-emulator/
 COPY service-support/pom.xml service-support/
 COPY api-service/pom.xml api-service/
 COPY ws-service/pom.xml ws-service/
+COPY client-js/pom.xml client-js/
 COPY gateway/pom.xml gateway/
 COPY client/pom.xml client/
+COPY client-cli/pom.xml client-cli/
 COPY devkit/pom.xml devkit/
 # The shared modules' sources (what -pl MODULE -am may build: protocol for all, service-support for the
-# services, consul-emulator as a test-scope dependency of the gateway, which -am builds too), then the
-# module's own. A module that needs fewer just leaves some unused.
+# services, consul-emulator as a test-scope dependency of the gateway, which -am builds too, the client
+# library for client-cli, the browser client that the gateway serves from its jar), then the module's own. A module that needs fewer just leaves some unused.
 COPY protocol/src protocol/src
 COPY consul-emulator/src consul-emulator/src
 COPY service-support/src service-support/src
+COPY client/src client/src
+COPY client-js/src client-js/src
 COPY ${MODULE}/src ${MODULE}/src
 # Maven's repository is a BuildKit cache mount, shared by the four image builds and kept between builds,
 # so the dependencies are downloaded once rather than once per image and again after every pom change
@@ -62,7 +67,7 @@ FROM eclipse-temurin:17.0.20_8-jre-noble AS client
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /workspace/client/target/client-cli.jar ./client-cli.jar
+COPY --from=build /workspace/client-cli/target/client-cli.jar ./client-cli.jar
 USER 10001:10001
 # JVM options: set JAVA_TOOL_OPTIONS. Arguments: see 'listen --help' and 'publish --help'.
 ENTRYPOINT ["java", "-jar", "/app/client-cli.jar"]

@@ -1,6 +1,7 @@
-// app.js: wires the reconnecting client (reconnect.js) to the live view. All policy lives in
-// reconnect.js; this file only renders what the client reports and forwards the publish box.
-import { createReconnectingClient } from './reconnect.js';
+// app.js: wires the reconnecting client to the live view. All policy lives in the client package
+// (the client-js module, served by the gateway from its jar at /reconnect/); this file only renders
+// what the client reports and forwards the publish box.
+import { createReconnectingClient } from '/reconnect/reconnect.js';
 
 const MAX_MESSAGES = 200;
 const MAX_TIMELINE = 500;
@@ -149,8 +150,9 @@ function onStats(stats) {
 
 const client = createReconnectingClient({
   gateway: window.location.href,
+  // The client listens to the browser's online/offline and visibilitychange events itself, and keeps
+  // lastSeq and the unacked publishes in sessionStorage, so a reload resumes where the page was.
   listener: { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRetry, onPublishRejected, onProblem, onStats },
-  env: { isOnline: () => navigator.onLine !== false },
 });
 
 $('publish-form').addEventListener('submit', (event) => {
@@ -171,9 +173,6 @@ $('close-button').addEventListener('click', () => client.close());
 // Leaving the page is the page's own close: CLOSED, not a reconnect.
 window.addEventListener('pagehide', () => client.close());
 window.addEventListener('pageshow', (event) => { if (event.persisted) window.location.reload(); });
-// No readiness polling while the browser knows it has no network; ask at once when it comes back.
-window.addEventListener('offline', () => client.networkChanged(false));
-window.addEventListener('online', () => client.networkChanged(true));
 
 window.reconnectClient = client;  // for the console: reconnectClient.stats()
 client.start();

@@ -1,22 +1,33 @@
-// reconnect.js: the browser's reconnection policy for the gateway's /ws stream. No framework, no build
-// step. It mirrors the Java client (client/src/main/java/dev/reconnect/client/ClientEngine.java):
+// engine.js: the browser's reconnection policy for the gateway's /ws stream, the state machine of one
+// client. It mirrors the Java client (client/src/main/java/dev/reconnect/client/ClientEngine.java):
 //
 //   NEW ─start─▶ WAITING_FOR_READINESS ─ready─▶ CONNECTING ─welcome─▶ OPEN
 //                   ▲   ▲ (polls /readiness, backing off        │ failed upgrade    │ lost (stable)
 //                   │   │  between not-ready answers)           ▼                   │
 //                   │   └────────────────────────────── BACKING_OFF ◀── lost before minimum uptime
 //                   └──────────────────────────────────────────────────────────────┘
-//   any ─page's own close─▶ CLOSED          any ─close 1008 / 4400-4499─▶ FAILED
+//   any ─page's own close─▶ CLOSED          any ─close 1008 / 4400-4499, or give-up─▶ FAILED
 //
 // A close 4000-4099 (too slow, instance full, …) is an ordinary unplanned drop: readiness first, then
 // reconnect and resume. A readiness 429 means "ask again after Retry-After", nothing more. A publish
 // answered with a retryable error (log_unavailable, outcome_unknown, busy) stays pending and goes out
-// again under the same key, so the log stores it once.
+// again under the same key, so the log stores it once. Failed upgrades in a row open a circuit breaker
+// (policy.js); a ready answer while it is open backs off until its wait is over.
 //
-// transition() is the only place where the state changes. Every timer, request and socket carries a
-// generation number, so that a late callback of something abandoned is ignored. Time, timers, fetch,
-// WebSocket and randomness come from the `env` parameter object, so the policy can be unit-tested
-// with a fake clock and fake sockets.
+// transition() is the only place where the state changes. Every wait is a Timer (timer.js), which
+// never runs a callback it was told to forget; a readiness request and a socket carry a generation
+// number, so that a late answer or event of one abandoned is ignored. Time, timers, fetch,
+// WebSocket, randomness, storage and the browser's online/visibility events come from the `env`
+// parameter object, so the policy can be unit-tested with a fake clock and fake sockets.
+
+import { BreakerState, backoffDelay, createBreaker } from './policy.js';
+import { Timer } from './timer.js';
+import {
+  decodeFrame, describeClose, isRetryableError, isSessionClose, isTerminalClose, publishableError, webSocketUrlFor,
+} from './protocol.js';
+import { parseReadiness, summarize } from './readiness.js';
+import { createSession } from './session.js';
+import { abbreviate, seconds } from './text.js';
 
 export const State = Object.freeze({
   NEW: 'NEW',
@@ -29,7 +40,7 @@ export const State = Object.freeze({
 });
 
 const ALLOWED = Object.freeze({
-  NEW: [State.WAITING_FOR_READINESS, State.CLOSED],
+  NEW: [State.WAITING_FOR_READINESS, State.CLOSED, State.FAILED],
   WAITING_FOR_READINESS: [State.CONNECTING, State.BACKING_OFF, State.CLOSED, State.FAILED],
   CONNECTING: [State.OPEN, State.BACKING_OFF, State.CLOSED, State.FAILED],
   OPEN: [State.WAITING_FOR_READINESS, State.BACKING_OFF, State.CLOSED, State.FAILED],
@@ -37,6 +48,11 @@ const ALLOWED = Object.freeze({
   CLOSED: [],
   FAILED: [],
 });
+
+/** The legal transitions (ClientState.canMoveTo). */
+export function canMoveTo(from, to) {
+  return Boolean(ALLOWED[from]) && ALLOWED[from].includes(to);
+}
 
 /** Same values as the Java client's ClientConfig defaults, except the backoff cap (10 s here). */
 export const DEFAULTS = Object.freeze({
@@ -50,216 +66,53 @@ export const DEFAULTS = Object.freeze({
   heartbeatMisses: 3,             // silence of heartbeatMisses × welcome.heartbeatMillis = dead link
   fallbackHeartbeatTimeoutMs: 30_000,
   maxPending: 1_000,              // publishes held without an ack
-  maxKeyChars: 128,               // Limits.MAX_KEY_CHARS
   resendInitialMs: 250,           // a publish refused for now is sent again after this, doubling …
   resendMaxMs: 5_000,             // … up to this while no ack comes (ClientEngine.RESEND_*)
+  breakerFailures: 3,             // failed upgrades in a row that open the circuit breaker
+  breakerOpenWaitMs: 5_000,       // how long the open breaker refuses connects
+  giveUpAttempts: null,           // FAILED after this many failed attempts in one outage (null: never)
+  giveUpAfterMs: null,            // FAILED when one outage lasts this long (null: never)
+  storageKey: 'reconnect',        // sessionStorage key prefix of the resume state (lastSeq, unacked publishes)
+});
+
+const WHOLE_NUMBERS = Object.freeze({
+  // name: smallest allowed value
+  backoffInitialMs: 1, backoffMaxMs: 1, readinessWaitMs: 1000, readinessTimeoutMs: 1, connectTimeoutMs: 1,
+  minimumUptimeMs: 0, heartbeatMisses: 1, fallbackHeartbeatTimeoutMs: 1, maxPending: 1,
+  resendInitialMs: 1, resendMaxMs: 1, breakerFailures: 1, breakerOpenWaitMs: 1,
 });
 
 /**
- * Limits.MAX_FRAME_BYTES: the largest frame either side sends, in UTF-8 bytes. A body is limited by
- * the widest frame that will carry it, checked the way FrameCodec.requirePublishable checks it.
+ * DEFAULTS overridden by overrides, every value checked: a bad setting fails where it is given, with
+ * the reason (like ClientConfig's records).
  */
-export const MAX_FRAME_BYTES = 64 * 1024;
-
-/** The seq and publishedAt the server's check assumes for the message frame (Long.MAX_VALUE). */
-const WIDEST_LONG = '9223372036854775807';
-
-/** UTF-8 bytes of the widest frame that carries body: the publish frame under key, or the message frame. */
-export function widestFrameBytes(key, body) {
-  const encoder = new TextEncoder();
-  const publish = JSON.stringify({ type: 'publish', key, body });
-  const message = `{"type":"message","seq":${WIDEST_LONG},"body":${JSON.stringify(body)},"publishedAt":${WIDEST_LONG}}`;
-  return Math.max(encoder.encode(publish).length, encoder.encode(message).length);
-}
-
-/** null when the server will take body under key, else its reason in the server's words. */
-export function publishableError(key, body) {
-  const widest = widestFrameBytes(key, body);
-  if (widest <= MAX_FRAME_BYTES) return null;
-  return `"body" is too large: the frame carrying it would be ${widest} bytes and the limit is ${MAX_FRAME_BYTES}`
-      + ' bytes (UTF-8, after JSON escaping; control characters take 6 bytes each)';
-}
-
-/** CloseCodes.isTerminal: the server refuses this client for good. */
-export function isTerminalClose(code) {
-  return code === 1008 || (code >= 4400 && code <= 4499);
-}
-
-/** CloseCodes.isSessionClose: this session was closed while the instance is fine; reconnect and resume. */
-export function isSessionClose(code) {
-  return code >= 4000 && code <= 4099;
-}
-
-const SESSION_CLOSE_WORDS = Object.freeze({
-  4000: 'too slow',
-  4001: 'no hello in time',
-  4002: 'instance full',
-  4003: 'the log went backwards, resynchronising',
-});
-
-/** How a close is told in the timeline, e.g. "closed by the server: too slow (4000)" (ClientEngine.describeClose). */
-export function describeClose(code, reason) {
-  const text = reason ? String(reason).trim() : '';
-  if (!isSessionClose(code)) return `close ${code}${text ? ' ' + text : ''}`;
-  const words = SESSION_CLOSE_WORDS[code] || 'session closed';
-  const base = `closed by the server: ${words} (${code})`;
-  return !text || text.toLowerCase() === words ? base : `${base}: ${text}`;
-}
-
-/** ErrorCodes.isRetryable: the publish was not stored, or may not have been; send it again under its key. */
-export function isRetryableError(code) {
-  return code === 'log_unavailable' || code === 'outcome_unknown' || code === 'busy';
-}
-
-/**
- * Exponential backoff with full jitter: attempt n (from 1) waits a uniformly random time in
- * [0, min(max, initial × multiplier^(n-1))], minus what the failed attempt already waited (a long-poll
- * held for 30 s), but never less than the hinted minimum (Retry-After), which may exceed the cap.
- */
-export function backoffDelay(attempt, config, random, hint = {}) {
-  const ceiling = Math.min(config.backoffMaxMs,
-      config.backoffInitialMs * Math.pow(config.backoffMultiplier, Math.max(0, attempt - 1)));
-  let delay = Math.floor(random() * (ceiling + 1));
-  delay = Math.max(0, delay - (hint.alreadyWaitedMs || 0));
-  return Math.max(delay, hint.minimumMs || 0);
-}
-
-/** The Retry-After header as milliseconds: delta-seconds or an HTTP-date; 0 when absent or unreadable. */
-export function parseRetryAfter(header, nowMs) {
-  const max = 10 * 60_000;
-  if (header == null) return 0;
-  const value = String(header).trim();
-  if (/^\d+$/.test(value)) {
-    return Math.min(max, Number(value) * 1000);
-  }
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return 0;
-  return Math.min(max, Math.max(0, at - nowMs));
-}
-
-/**
- * Turns whatever came back from GET /readiness into a result; never throws (ReadinessParser).
- * outcome: 'ready' | 'not_ready' | 'throttled' (429: ask again after Retry-After) | 'garbage' (not JSON /
- * not a readiness answer) | 'http_error' | 'unreachable'
- */
-export function parseReadiness(status, retryAfterHeader, bodyText, nowMs) {
-  let retryAfterMs = parseRetryAfter(retryAfterHeader, nowMs);
-  const result = (outcome, readiness, index, detail) => ({ outcome, ready: outcome === 'ready', readiness, index,
-    retryAfterMs, detail, status });
-  if (status === 429) {
-    if (retryAfterMs <= 0) retryAfterMs = 1000;  // still "not now", whatever the header said
-    return result('throttled', null, null, `gateway busy, asked to wait ${retryAfterMs} ms (HTTP 429${errorText(bodyText)})`);
-  }
-  if (status !== 200 && status !== 503) {
-    return result('http_error', null, null, `HTTP ${status}${snippet(bodyText)}`);
-  }
-  let node;
-  try {
-    node = JSON.parse(bodyText);
-  } catch (e) {
-    node = undefined;
-  }
-  if (node === null || typeof node !== 'object' || Array.isArray(node) || typeof node.ready !== 'boolean') {
-    return result('garbage', null, null, `not a readiness answer (HTTP ${status}${snippet(bodyText)})`);
-  }
-  const rawServices = node.services === undefined || node.services === null ? [] : node.services;
-  if (!Array.isArray(rawServices) || rawServices.some(s => s === null || typeof s !== 'object')) {
-    return result('garbage', null, null, `malformed readiness answer (HTTP ${status})`);
-  }
-  const readiness = {
-    ready: node.ready,
-    registry: typeof node.registry === 'string' ? node.registry : 'unknown',
-    stale: node.stale === true,
-    index: Number.isSafeInteger(node.index) ? node.index : null,
-    // > 0 when the gateway woke a crowd of waiting clients at once: take a random place in that window.
-    connectSpreadMillis: Number.isSafeInteger(node.connectSpreadMillis) && node.connectSpreadMillis > 0
-      ? node.connectSpreadMillis : 0,
-    services: rawServices.map(s => ({
-      name: typeof s.name === 'string' ? s.name : '?',
-      status: typeof s.status === 'string' ? s.status : '?',
-      passing: Number.isSafeInteger(s.passing) ? s.passing : 0,
-    })),
-  };
-  // The status is authoritative: a 503 is never "ready", whatever the body says.
-  const ready = status === 200 && readiness.ready;
-  const summary = summarize(readiness);
-  return result(ready ? 'ready' : 'not_ready', readiness, readiness.index,
-      (ready ? 'ready' : 'not ready') + (summary ? ` (${summary})` : ''));
-}
-
-/** e.g. "ws-service passing=1, api-service passing=0 (registry unavailable, stale)". */
-export function summarize(readiness) {
-  if (!readiness) return '';
-  let text = readiness.services.map(s => `${s.name} passing=${s.passing}`).join(', ');
-  if (!text) text = readiness.ready ? 'ready' : 'not ready';
-  if (readiness.stale || readiness.registry !== 'up') {
-    text += ` (registry ${readiness.registry}${readiness.stale ? ', stale' : ''})`;
-  }
-  return text;
-}
-
-/**
- * Checks one server frame the way FrameCodec.decode does: strict about the fields it needs, lenient
- * about extra ones. Returns the frame object, or throws an Error whose message says what is wrong.
- */
-export function decodeFrame(text) {
-  if (typeof text !== 'string') throw new Error('binary frame (the protocol is JSON text)');
-  let node;
-  try {
-    node = JSON.parse(text);
-  } catch (e) {
-    throw new Error('frame is not valid JSON');
-  }
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-    throw new Error('frame must be a JSON object with a "type"');
-  }
-  const str = (field) => {
-    if (typeof node[field] !== 'string') throw new Error(`"${field}" must be a string`);
-    return node[field];
-  };
-  const num = (field, optional, positive) => {
-    const value = node[field];
-    if (value === undefined || value === null) {
-      if (optional) return 0;
-      throw new Error(`"${field}" is missing`);
+export function resolveConfig(overrides = {}) {
+  if (overrides === null || typeof overrides !== 'object') throw new TypeError('config must be an object');
+  for (const name of Object.keys(overrides)) {
+    if (!(name in DEFAULTS)) {
+      throw new TypeError(`unknown config option "${name}"; known: ${Object.keys(DEFAULTS).join(', ')}`);
     }
-    if (!Number.isSafeInteger(value)) throw new Error(`"${field}" must be a whole number`);
-    if (value < 0) throw new Error(`"${field}" must not be negative`);
-    if (positive && value === 0) throw new Error(`"${field}" must be at least 1`);
-    return value;
-  };
-  switch (node.type) {
-    case 'welcome':
-      return { type: 'welcome', instance: str('instance'), head: num('head'), resumeFrom: num('resumeFrom'),
-        heartbeatMillis: num('heartbeatMillis') };
-    case 'message':
-      return { type: 'message', seq: num('seq', false, true), body: str('body'),
-        publishedAt: num('publishedAt', true) };
-    case 'ack':
-      return { type: 'ack', key: str('key'), seq: num('seq', false, true) };
-    case 'error':
-      return { type: 'error', code: str('code'), message: str('message'),
-        key: typeof node.key === 'string' ? node.key : null };
-    case 'ping':
-      return { type: 'ping', serverTime: num('serverTime', true) };
-    case 'gap':
-      return { type: 'gap', from: num('from', false, true), to: num('to', false, true) };
-    case 'hello':
-    case 'publish':
-      return { type: node.type };          // valid frames, but only a client sends them
-    case undefined:
-    case '':
-      throw new Error('frame has no "type"');
-    default:
-      throw new Error(`unknown frame type "${abbreviate(String(node.type), 40)}"`);
   }
-}
-
-/** ws(s)://<host of base>/ws */
-export function webSocketUrlFor(base) {
-  const url = new URL('/ws', base);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
+  const config = { ...DEFAULTS, ...overrides };
+  for (const [name, min] of Object.entries(WHOLE_NUMBERS)) {
+    const value = config[name];
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new RangeError(`config.${name} must be a whole number of at least ${min}, was ${value}`);
+    }
+  }
+  if (typeof config.backoffMultiplier !== 'number' || !(config.backoffMultiplier >= 1)) {
+    throw new RangeError(`config.backoffMultiplier must be a number of at least 1, was ${config.backoffMultiplier}`);
+  }
+  for (const name of ['giveUpAttempts', 'giveUpAfterMs']) {
+    const value = config[name];
+    if (value !== null && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new RangeError(`config.${name} must be null (never) or a whole number of at least 1, was ${value}`);
+    }
+  }
+  if (typeof config.storageKey !== 'string' || !config.storageKey) {
+    throw new TypeError(`config.storageKey must be a non-empty string, was ${config.storageKey}`);
+  }
+  return Object.freeze(config);
 }
 
 function defaultEnv() {
@@ -271,7 +124,22 @@ function defaultEnv() {
     WebSocket: g.WebSocket,
     random: Math.random,
     newKey,
+    storage: sessionStorageOrNull(),
+    isOnline: () => !(g.navigator && g.navigator.onLine === false),
+    // 'online' and 'offline' are fired on window, 'visibilitychange' on document.
+    network: g.window && typeof g.window.addEventListener === 'function' ? g.window : null,
+    document: g.document && typeof g.document.addEventListener === 'function' ? g.document : null,
   };
+}
+
+/** The page's sessionStorage; null where there is none or it may not be used (a sandboxed frame throws). */
+function sessionStorageOrNull() {
+  try {
+    const storage = globalThis.sessionStorage;
+    return storage && typeof storage.getItem === 'function' ? storage : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 /** A unique idempotency key; crypto.randomUUID needs a secure context, getRandomValues does not. */
@@ -292,38 +160,63 @@ export function newKey() {
 }
 
 /**
- * Creates one reconnecting client.
+ * Creates one reconnecting client (not started: call start()). See reconnect.d.ts and README.md.
  *
- * options.gateway   base URL of the gateway (default: the page's origin)
- * options.config    overrides of DEFAULTS
- * options.listener  { onStateChange(change), onReadinessCheck(check), onMessage(msg), onAck(ack),
- *                     onPublishRejected(rejection), onProblem(problem), onStats(stats) } (all optional)
- * options.env       { clock: {now}, timers: {setTimeout, clearTimeout}, fetch, WebSocket, random, newKey }
+ * options.gateway       base URL of the gateway (default: the page's location)
+ * options.webSocketUrl  default: ws(s)://<gateway host>/ws
+ * options.config        overrides of DEFAULTS (checked: an unknown name or a bad value throws)
+ * options.listener      { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRetry, onPublishRejected,
+ *                         onReconnect, onProblem, onStats } (all optional)
+ * options.env           { clock: {now}, timers: {setTimeout, clearTimeout}, fetch, WebSocket, random, newKey,
+ *                         storage, isOnline, network, document } (each optional; defaults: the browser's)
  */
 export function createReconnectingClient(options = {}) {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   const env = { ...defaultEnv(), ...(options.env || {}) };
-  const config = { ...DEFAULTS, ...(options.config || {}) };
+  const config = resolveConfig(options.config || {});
   const listener = options.listener || {};
-  const base = options.gateway || globalThis.location.href;
-  const readinessUrl = new URL('/readiness', base).toString();
+  const base = options.gateway || (globalThis.location && globalThis.location.href);
+  if (!base) throw new TypeError('options.gateway is required outside a page (the gateway\'s base URL, e.g. http://127.0.0.1:8080)');
+  let readinessUrl;
+  try {
+    readinessUrl = new URL('/readiness', base).toString();
+  } catch (e) {
+    throw new TypeError(`options.gateway is not a URL: ${base}`);
+  }
+  if (!/^https?:$/.test(new URL(base).protocol)) {
+    throw new TypeError(`options.gateway must be an http(s) URL, was ${base}`);
+  }
   const wsUrl = options.webSocketUrl || webSocketUrlFor(base);
+  if (!/^wss?:$/.test(new URL(wsUrl).protocol)) {
+    throw new TypeError(`options.webSocketUrl must be a ws(s) URL, was ${wsUrl}`);
+  }
+  if (typeof env.WebSocket !== 'function') throw new TypeError('no WebSocket in this environment (env.WebSocket)');
+  if (typeof env.fetch !== 'function') throw new TypeError('no fetch in this environment (env.fetch)');
   const now = () => env.clock.now();
+  const breaker = createBreaker({ failures: config.breakerFailures, openWaitMs: config.breakerOpenWaitMs, now });
+  const giveUpTimer = new Timer(env.timers, now);   // the deadline of the current outage (giveUpAfterMs)
+  const unsubscribers = [];
 
   const stats = {
     received: 0, duplicates: 0, lost: 0, reconnects: 0, connectAttempts: 0, failedUpgrades: 0,
     readinessRequests: 0, badReadinessAnswers: 0, readinessUnreachable: 0, readinessThrottled: 0, malformedFrames: 0,
-    unexpectedFrames: 0, heartbeatTimeouts: 0, connectsWhileNotReady: 0, lastSeq: 0, pending: 0,
-    lastAckSeq: null, publishRetries: 0,
+    unexpectedFrames: 0, heartbeatTimeouts: 0, connectsWhileNotReady: 0, lastAckSeq: null, publishRetries: 0,
   };
 
   let state = State.NEW;
   let failureReason = null;
   let attempt = 0;          // backoff attempt; reset only after a connection stayed open minimumUptimeMs
-  let step = 0;             // generation of the pending readiness request / state timer / connect timeout
+  let request = 0;          // generation of the readiness request: a late answer of an abandoned one is ignored
+  let requestOut = false;   // a readiness request is out and not abandoned
   let link = 0;             // generation of the current socket's events
-  let stepTimer = null;
-  let stableTimer = null;
-  let heartbeatTimer = null;
+  // The one wait of the current state: between readiness checks, the backoff, the connect timeout,
+  // a crowd's connect spread. Scheduling it replaces what was pending, so no two run at once.
+  const stateTimer = new Timer(env.timers, now);
+  const requestTimer = new Timer(env.timers, now);    // the readiness request's timeout
+  const stableTimer = new Timer(env.timers, now);     // minimumUptimeMs after the welcome
+  const heartbeatTimer = new Timer(env.timers, now);
+  // Resends after retryable errors; its tries (since the last ack) pace the next one.
+  const resendTimer = new Timer(env.timers, now);
   let heartbeatTimeoutMs = 0;
   let lastFrameAt = 0;
   let readinessAbort = null;
@@ -336,11 +229,11 @@ export function createReconnectingClient(options = {}) {
   let lostReason = 'start';
   let lastReadiness = null;   // the last answer of this outage: decides plain check or long-poll
   let lastAnswer = null;      // the last readiness answer ever: judges every connect attempt
-  const pending = new Map();  // key → { key, body, since }: publishes without an ack, oldest first
   const heldForResend = new Set();  // keys the server answered with a retryable error on this connection
-  let resendTimer = null;
-  let resendRound = 0;        // resends on this connection since the last ack: paces the next one
   let offline = typeof env.isOnline === 'function' ? !env.isOnline() : false;
+  // lastSeq and the unacked publishes, saved for a reload (per tab, per WebSocket URL).
+  const session = createSession({ maxPending: config.maxPending, storage: env.storage,
+    storageKey: `${config.storageKey}:${wsUrl}`, now, problem });
 
   // ---------------------------------------------------------------------------------------------
   // Commands
@@ -348,6 +241,9 @@ export function createReconnectingClient(options = {}) {
 
   function start() {
     if (state !== State.NEW) return;
+    listen(env.network, 'online', () => networkChanged(true));
+    listen(env.network, 'offline', () => networkChanged(false));
+    listen(env.document, 'visibilitychange', () => visibilityChanged());
     beginOutage('start');
     waitForReadiness('started');
   }
@@ -361,9 +257,7 @@ export function createReconnectingClient(options = {}) {
     const tooLarge = publishableError(key, body);
     if (tooLarge) throw new RangeError(tooLarge);
     if (state === State.CLOSED || state === State.FAILED) throw new Error(`client is ${state}; nothing can be sent`);
-    if (pending.size >= config.maxPending) throw new Error(`${config.maxPending} publishes are waiting for an ack already`);
-    pending.set(key, { key, body, since: now() });
-    stats.pending = pending.size;
+    session.add(key, body);
     if (state === State.OPEN && socket) {
       sendFrame(socket, { type: 'publish', key, body });
     }
@@ -382,25 +276,32 @@ export function createReconnectingClient(options = {}) {
     if (state === State.CLOSED || state === State.FAILED || state === State.NEW) return;
     if (offline) {
       problem('OFFLINE', 'the browser is offline: no readiness checks until it is back online');
-      if (state === State.WAITING_FOR_READINESS) {
-        clearTimer(stepTimer);
-        if (readinessAbort) {
-          readinessAbort.abort();
-          readinessAbort = null;
-        }
-        pollReadiness();  // parks it
-      }
+      if (state === State.WAITING_FOR_READINESS) pollReadiness();  // abandons the request out, parks it
       return;
     }
     if (state === State.WAITING_FOR_READINESS) {
-      clearTimer(stepTimer);
       lastReadiness = null;  // a plain check: the network, not readiness, was what changed
       pollReadiness();
     } else if (state === State.BACKING_OFF) {
-      step++;
-      clearTimer(stepTimer);
       waitForReadiness('the browser is back online');
     }
+  }
+
+  /**
+   * The page became visible again. Browsers throttle a hidden page's timers (to once a minute and
+   * less), so a dead link or a wait that is over may have gone unnoticed: act on them now. A wait
+   * that is not over (a backoff, a Retry-After, a crowd's connect spread) is left to run out.
+   */
+  function visibilityChanged() {
+    const doc = env.document;
+    if (!doc || doc.visibilityState !== 'visible') return;
+    if (state === State.CLOSED || state === State.FAILED || state === State.NEW) return;
+    if (giveUpTimer.fireIfDue()) return;
+    if (state === State.OPEN) {
+      checkHeartbeat();
+      return;
+    }
+    if (!requestTimer.fireIfDue()) stateTimer.fireIfDue();
   }
 
   function close() {
@@ -420,49 +321,58 @@ export function createReconnectingClient(options = {}) {
     pollReadiness();
   }
 
+  /** Asks readiness now (or, offline, parks), replacing any wait or request of this state. */
   function pollReadiness(evenOffline = false) {
-    const myStep = ++step;
+    abandonReadiness();
+    stateTimer.cancel();
     if (offline && !evenOffline) {
       // A request now would most likely fail, so ask only once per backoffMaxMs; not never, since
       // navigator.onLine can be wrong (a machine with only a loopback interface reports offline).
       // The 'online' event asks again at once.
       emitStats();
-      stepTimer = env.timers.setTimeout(() => {
-        if (myStep === step && state === State.WAITING_FOR_READINESS) pollReadiness(true);
-      }, config.backoffMaxMs);
+      whileWaiting(config.backoffMaxMs, () => pollReadiness(true));
       return;
     }
+    const myRequest = ++request;
     // Long-poll once this outage has seen a not-ready answer with an index: it returns when it changes.
-    const longPoll = lastReadiness !== null && !lastReadiness.ready && lastReadiness.index !== null;
-    const url = longPoll
-        ? `${readinessUrl}?index=${lastReadiness.index}&wait=${Math.round(config.readinessWaitMs / 1000)}s`
-        : readinessUrl;
-    const timeoutMs = longPoll ? config.readinessWaitMs + config.readinessTimeoutMs : config.readinessTimeoutMs;
+    // Also after a ready answer while the breaker refuses connects: wait for the registry to notice
+    // what the failed upgrades showed, but no longer than the breaker stays open (at least a second).
+    let waitMs = 0;
+    if (lastReadiness !== null && lastReadiness.index !== null) {
+      if (!lastReadiness.ready) {
+        waitMs = config.readinessWaitMs;
+      } else if (breaker.openForMs() > 0) {
+        waitMs = Math.min(config.readinessWaitMs, Math.max(1000, breaker.openForMs()));
+      }
+    }
+    const longPoll = waitMs > 0;
+    const url = longPoll ? `${readinessUrl}?index=${lastReadiness.index}&wait=${Math.ceil(waitMs / 1000)}s` : readinessUrl;
+    const timeoutMs = longPoll ? waitMs + config.readinessTimeoutMs : config.readinessTimeoutMs;
     const sentAt = now();
     const abort = typeof AbortController === 'function' ? new AbortController() : null;
     readinessAbort = abort;
-    let done = false;
-    let timer = null;
+    requestOut = true;
     const answered = (result, error) => {
-      if (done) return;
-      done = true;
-      clearTimer(timer);
-      onReadinessAnswer(myStep, longPoll, sentAt, error ? unreachable(error) : result);
+      if (myRequest !== request || !requestOut) return;  // abandoned, or already timed out
+      requestOut = false;
+      readinessAbort = null;
+      requestTimer.cancel();
+      onReadinessAnswer(longPoll, sentAt, error ? unreachable(error) : result);
     };
-    timer = env.timers.setTimeout(() => {
+    requestTimer.schedule(timeoutMs, () => {
       if (abort) abort.abort();
-      // Without AbortController the late answer is simply ignored (done is set).
+      // Without AbortController the late answer is simply ignored (requestOut is cleared).
       answered(null, new Error(`no answer within ${seconds(timeoutMs)}`));
-    }, timeoutMs);
-    let request;
+    });
+    let fetched;
     try {
-      request = env.fetch(url, {
+      fetched = env.fetch(url, {
         cache: 'no-store', headers: { Accept: 'application/json' }, signal: abort ? abort.signal : undefined,
       });
     } catch (e) {
-      request = Promise.reject(e);
+      fetched = Promise.reject(e);
     }
-    Promise.resolve(request)
+    Promise.resolve(fetched)
         .then(response => response.text().then(text => parseReadiness(response.status,
             response.headers.get('Retry-After'), text, now())))
         .then(result => answered(result, null), error => answered(null, error));
@@ -474,9 +384,26 @@ export function createReconnectingClient(options = {}) {
       detail: `gateway unreachable (${why})`, status: 0 };
   }
 
-  function onReadinessAnswer(myStep, longPoll, sentAt, result) {
-    if (myStep !== step || state !== State.WAITING_FOR_READINESS) return;  // abandoned
-    readinessAbort = null;
+  /** Forgets the readiness request out, if any: its answer, when it comes, is ignored. */
+  function abandonReadiness() {
+    request++;
+    requestOut = false;
+    requestTimer.cancel();
+    if (readinessAbort) {
+      readinessAbort.abort();
+      readinessAbort = null;
+    }
+  }
+
+  /** Runs next after delayMs, if the client is still waiting for readiness then. */
+  function whileWaiting(delayMs, next) {
+    stateTimer.schedule(delayMs, () => {
+      if (state === State.WAITING_FOR_READINESS) next();
+    });
+  }
+
+  function onReadinessAnswer(longPoll, sentAt, result) {
+    if (state !== State.WAITING_FOR_READINESS) return;
     stats.readinessRequests++;
     if (result.outcome === 'throttled') {
       // Says nothing about the service: no backoff step, and the last real answer (and its long-poll
@@ -486,10 +413,7 @@ export function createReconnectingClient(options = {}) {
       const asked = Math.min(result.retryAfterMs, config.backoffMaxMs);
       const wait = asked + Math.floor(env.random() * (asked / 5 + 1));
       emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
-      const myNext = ++step;
-      stepTimer = env.timers.setTimeout(() => {
-        if (myNext === step && state === State.WAITING_FOR_READINESS) pollReadiness();
-      }, wait);
+      whileWaiting(wait, () => pollReadiness());
       emitStats();
       return;
     }
@@ -507,22 +431,23 @@ export function createReconnectingClient(options = {}) {
       if (spread > 0) {
         const wait = Math.floor(env.random() * spread);
         emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
-        const myTurn = ++step;
-        stepTimer = env.timers.setTimeout(() => {
-          if (myTurn === step && state === State.WAITING_FOR_READINESS) connect(result);
-        }, wait);
+        whileWaiting(wait, () => connect(result));
         return;
       }
       emit('onReadinessCheck', { result, longPoll, nextInMs: null, at: now() });
       connect(result);
       return;
     }
-    const delay = nextBackoff({ minimumMs: result.retryAfterMs, alreadyWaitedMs: now() - sentAt });
+    // Only a long-poll the gateway answered (it held the request on purpose) counts as time already
+    // waited; after an error or a timeout the backoff starts from the failure.
+    const took = longPoll && result.readiness ? now() - sentAt : 0;
+    const delay = nextBackoff({ minimumMs: result.retryAfterMs, alreadyWaitedMs: took }, result.detail);
     emit('onReadinessCheck', { result, longPoll, nextInMs: delay, at: now() });
-    const myNext = ++step;
-    stepTimer = env.timers.setTimeout(() => {
-      if (myNext === step && state === State.WAITING_FOR_READINESS) pollReadiness();
-    }, delay);
+    if (delay === null) {
+      fail(giveUpReason(result.detail));
+      return;
+    }
+    whileWaiting(delay, () => pollReadiness());
     emitStats();
   }
 
@@ -531,13 +456,18 @@ export function createReconnectingClient(options = {}) {
   // ---------------------------------------------------------------------------------------------
 
   function connect(readiness) {
+    if (!breaker.tryAcquire()) {
+      const left = breaker.openForMs();
+      emitStats();
+      backOff(`ready, but the circuit breaker is open for another ${seconds(left)}`, { minimumMs: left });
+      return;
+    }
     const summary = summarize(readiness.readiness);
     transition(State.CONNECTING, summary ? `readiness: ${summary}` : 'readiness: ready',
         readiness.index === null || readiness.index === undefined ? -1 : readiness.index);
     // Judged from the page's own last readiness answer, independently of the decision above.
     if (!lastAnswer || !lastAnswer.ready) stats.connectsWhileNotReady++;
     const myLink = ++link;
-    const myStep = ++step;
     stats.connectAttempts++;
     let ws;
     try {
@@ -551,17 +481,15 @@ export function createReconnectingClient(options = {}) {
     ws.onmessage = (event) => onSocketText(myLink, event.data);
     ws.onclose = (event) => onSocketClosed(myLink, event.code, event.reason);
     ws.onerror = () => { /* always followed by a close event, which decides */ };
-    stepTimer = env.timers.setTimeout(() => {
-      if (myStep === step && myLink === link && state === State.CONNECTING) {
-        connectFailed(`no welcome within ${seconds(config.connectTimeoutMs)}`);
-      }
-    }, config.connectTimeoutMs);
+    stateTimer.schedule(config.connectTimeoutMs, () => {
+      if (state === State.CONNECTING) connectFailed(`no welcome within ${seconds(config.connectTimeoutMs)}`);
+    });
     emitStats();
   }
 
   function onSocketOpen(myLink) {
     if (myLink !== link || state !== State.CONNECTING || !socket) return;
-    sendFrame(socket, { type: 'hello', lastSeq: stats.lastSeq });
+    sendFrame(socket, { type: 'hello', lastSeq: session.lastSeq });
   }
 
   function onWelcome(welcome) {
@@ -570,23 +498,24 @@ export function createReconnectingClient(options = {}) {
       return;
     }
     const at = now();
-    step++;
-    clearTimer(stepTimer);
+    stateTimer.cancel();
+    breaker.succeeded();
+    giveUpTimer.cancel();
     openedAt = at;
     stable = false;
     startHeartbeat(welcome.heartbeatMillis > 0 ? welcome.heartbeatMillis * config.heartbeatMisses
         : config.fallbackHeartbeatTimeoutMs);
-    if (welcome.resumeFrom < stats.lastSeq) {
+    if (welcome.resumeFrom < session.lastSeq) {
       // Only a server that confirmed its log's head went backwards clamps a hello (close 4003, a
       // restored log): the seqs after resumeFrom are new messages, not duplicates.
-      const delivered = stats.lastSeq;
-      stats.lastSeq = welcome.resumeFrom;
+      const delivered = session.lastSeq;
+      session.rewind(welcome.resumeFrom);
       problem('LOG_REWOUND', `the server's log is behind what was delivered (head ${welcome.head}, delivered up to `
           + `${delivered}): resuming after ${welcome.resumeFrom}; messages from there on are new`);
     }
     const reconnect = everOpened;
     everOpened = true;
-    transition(State.OPEN, `welcome from ${welcome.instance} (head ${welcome.head}, resuming after ${stats.lastSeq})`);
+    transition(State.OPEN, `welcome from ${welcome.instance} (head ${welcome.head}, resuming after ${session.lastSeq})`);
     if (reconnect) {
       stats.reconnects++;
       emit('onReconnect', { downtimeMs: at - outageStartedAt, readyToOpenMs: lastReadyAt ? at - lastReadyAt : 0,
@@ -594,11 +523,10 @@ export function createReconnectingClient(options = {}) {
     }
     lastReadiness = null;
     forgetResends();  // everything pending goes out below anyway
-    const myLink = link;
-    stableTimer = env.timers.setTimeout(() => {
-      if (myLink === link && state === State.OPEN) becameStable();
-    }, config.minimumUptimeMs);
-    for (const p of pending.values()) {
+    stableTimer.schedule(config.minimumUptimeMs, () => {
+      if (state === State.OPEN) becameStable();
+    });
+    for (const p of session.unacked()) {
       sendFrame(socket, { type: 'publish', key: p.key, body: p.body });
     }
     emitStats();
@@ -615,8 +543,11 @@ export function createReconnectingClient(options = {}) {
   function connectFailed(reason) {
     dropConnection(true);
     stats.failedUpgrades++;
-    problem('CONNECT_FAILED', `failed upgrade: ${reason}`);
-    backOff(`failed upgrade: ${reason}`, {});
+    breaker.failed();
+    const why = `failed upgrade: ${reason}`
+        + (breaker.state === BreakerState.OPEN ? ' (circuit breaker open: waiting on readiness)' : '');
+    problem('CONNECT_FAILED', why);
+    backOff(why, {});
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -647,46 +578,41 @@ export function createReconnectingClient(options = {}) {
   }
 
   function onMessage(message) {
-    const last = stats.lastSeq;
-    if (message.seq <= last) {
+    const last = session.lastSeq;
+    const lost = session.deliver(message.seq);
+    if (lost === null) {
       stats.duplicates++;
       emitStats();
       return;
     }
-    const lost = message.seq - last - 1;
     if (lost > 0) {
       stats.lost += lost;
       problem('LOST', `${lost} message(s) skipped: #${last + 1}..${message.seq - 1} never arrived`);
     }
-    stats.lastSeq = message.seq;
     stats.received++;
     emit('onMessage', message);
     emitStats();
   }
 
   function onAck(ack) {
-    const p = pending.get(ack.key);
+    const p = session.remove(ack.key);
     if (!p) return;  // e.g. the second ack of a publish resent after a reconnect
-    pending.delete(ack.key);
     heldForResend.delete(ack.key);
-    resendRound = 0;  // the log stores again: no reason to keep the others waiting long
-    stats.pending = pending.size;
+    resendTimer.resetTries();  // the log stores again: no reason to keep the others waiting long
     stats.lastAckSeq = ack.seq;
     emit('onAck', { key: ack.key, seq: ack.seq, body: p.body, tookMs: now() - p.since });
     emitStats();
   }
 
   function onServerError(error) {
-    if (error.key !== null && pending.has(error.key) && isRetryableError(error.code)) {
+    if (error.key !== null && session.has(error.key) && isRetryableError(error.code)) {
       holdForResend(error);
       return;
     }
-    if (error.key !== null && pending.has(error.key)) {
+    if (error.key !== null && session.has(error.key)) {
       // Refused for good (e.g. key_conflict, bad_value): not stored. Like the Java client, the publish
       // ends here with the server's reason; the user may publish again.
-      const p = pending.get(error.key);
-      pending.delete(error.key);
-      stats.pending = pending.size;
+      const p = session.remove(error.key);
       emit('onPublishRejected', { key: error.key, code: error.code, message: error.message, body: p.body });
       emitStats();
       return;
@@ -700,14 +626,14 @@ export function createReconnectingClient(options = {}) {
    * without an ack (so a log that keeps failing costs a resend every few seconds, not a loop).
    */
   function holdForResend(error) {
-    const p = pending.get(error.key);
+    const p = session.get(error.key);
     stats.publishRetries++;
     heldForResend.add(error.key);
-    if (resendTimer === null) {
-      const ceiling = Math.min(config.resendMaxMs, config.resendInitialMs * Math.pow(2, Math.min(resendRound, 10)));
+    if (!resendTimer.pending) {
+      const rounds = Math.min(resendTimer.tries, 10);
+      const ceiling = Math.min(config.resendMaxMs, config.resendInitialMs * Math.pow(2, rounds));
       const delay = Math.floor(ceiling / 2 + env.random() * (ceiling / 2 + 1));
-      const myLink = link;
-      resendTimer = env.timers.setTimeout(() => resendHeld(myLink), delay);
+      resendTimer.schedule(delay, resendHeld);
     }
     emit('onPublishRetry', { key: error.key, code: error.code, message: error.message, body: p.body, at: now() });
     problem('PUBLISH_RETRY', `publish ${error.key} not stored yet (${error.code}: ${error.message}); `
@@ -715,27 +641,21 @@ export function createReconnectingClient(options = {}) {
     emitStats();
   }
 
-  function resendHeld(myLink) {
-    resendTimer = null;
-    if (myLink !== link || state !== State.OPEN || !socket) return;  // the next welcome resends them
-    resendRound++;
-    const again = Array.from(pending.values()).filter(p => heldForResend.has(p.key));
+  function resendHeld() {
+    if (state !== State.OPEN || !socket) return;  // the next welcome resends them
+    const again = session.unacked().filter(p => heldForResend.has(p.key));
     heldForResend.clear();
     for (const p of again) sendFrame(socket, { type: 'publish', key: p.key, body: p.body });
   }
 
   function forgetResends() {
-    clearTimer(resendTimer);
-    resendTimer = null;
-    resendRound = 0;
+    resendTimer.reset();
     heldForResend.clear();
   }
 
   function onGap(gap) {
-    const last = stats.lastSeq;
-    if (gap.to <= last || gap.to < gap.from) return;
-    const lost = gap.to - Math.max(gap.from, last + 1) + 1;
-    stats.lastSeq = gap.to;
+    const lost = session.gap(gap.from, gap.to);
+    if (lost === 0) return;
     stats.lost += lost;
     problem('GAP', `server reports messages ${gap.from}..${gap.to} cannot be delivered (${lost} newly lost)`);
     emitStats();
@@ -752,6 +672,7 @@ export function createReconnectingClient(options = {}) {
       // The instance answered and is fine (e.g. full): not a failed upgrade, but an attempt that did
       // not connect, paced by the usual backoff and followed by readiness.
       dropConnection(false);
+      breaker.released();
       backOff(`${description} before welcome`, {});
     } else if (state === State.CONNECTING) {
       connectFailed(`${description} before welcome`);
@@ -764,27 +685,25 @@ export function createReconnectingClient(options = {}) {
     stopHeartbeat();
     heartbeatTimeoutMs = timeoutMs;
     lastFrameAt = now();
-    armHeartbeat(timeoutMs, link);
+    heartbeatTimer.schedule(timeoutMs, checkHeartbeat);
   }
 
-  function armHeartbeat(delay, myLink) {
-    heartbeatTimer = env.timers.setTimeout(() => {
-      if (myLink !== link || state !== State.OPEN) return;
-      const silent = now() - lastFrameAt;
-      if (silent >= heartbeatTimeoutMs) {
-        stats.heartbeatTimeouts++;
-        const reason = `heartbeat timeout: nothing from the server for ${seconds(silent)}`;
-        problem('HEARTBEAT_TIMEOUT', reason);
-        connectionLost(reason);
-      } else {
-        armHeartbeat(heartbeatTimeoutMs - silent, myLink);
-      }
-    }, delay);
+  /** Dead link after heartbeatTimeoutMs of silence; else look again when that much silence could be over. */
+  function checkHeartbeat() {
+    if (state !== State.OPEN) return;
+    const silent = now() - lastFrameAt;
+    if (silent >= heartbeatTimeoutMs) {
+      stats.heartbeatTimeouts++;
+      const reason = `heartbeat timeout: nothing from the server for ${seconds(silent)}`;
+      problem('HEARTBEAT_TIMEOUT', reason);
+      connectionLost(reason);
+    } else {
+      heartbeatTimer.schedule(heartbeatTimeoutMs - silent, checkHeartbeat);
+    }
   }
 
   function stopHeartbeat() {
-    clearTimer(heartbeatTimer);
-    heartbeatTimer = null;
+    heartbeatTimer.cancel();
   }
 
   /** An open connection ended without the page asking. */
@@ -805,18 +724,28 @@ export function createReconnectingClient(options = {}) {
   // Backoff, outages, failure
   // ---------------------------------------------------------------------------------------------
 
+  /** The wait after one more failed attempt; null when that was the last allowed (giveUpAttempts). */
   function nextBackoff(hint) {
     attempt++;
+    if (config.giveUpAttempts !== null && attempt >= config.giveUpAttempts) return null;
     return backoffDelay(attempt, config, env.random, hint);
+  }
+
+  /** ConnectPolicy.giveUpReason */
+  function giveUpReason(lastProblem) {
+    return `gave up after ${config.giveUpAttempts} failed attempts (last: ${lastProblem})`;
   }
 
   function backOff(reason, hint) {
     const wait = nextBackoff(hint);
+    if (wait === null) {
+      fail(giveUpReason(reason));
+      return;
+    }
     transition(State.BACKING_OFF, `${reason}; next try in ${seconds(wait)}`);
-    const myStep = ++step;
-    stepTimer = env.timers.setTimeout(() => {
-      if (myStep === step && state === State.BACKING_OFF) waitForReadiness(`backoff of ${seconds(wait)} over`);
-    }, wait);
+    stateTimer.schedule(wait, () => {
+      if (state === State.BACKING_OFF) waitForReadiness(`backoff of ${seconds(wait)} over`);
+    });
     emitStats();
   }
 
@@ -824,6 +753,11 @@ export function createReconnectingClient(options = {}) {
     outageStartedAt = now();
     lostReason = reason;
     lastReadiness = null;
+    giveUpTimer.cancel();
+    if (config.giveUpAfterMs !== null) {
+      giveUpTimer.schedule(config.giveUpAfterMs, () => fail(
+          `gave up: not connected within ${seconds(config.giveUpAfterMs)} (last problem: ${reason})`));
+    }
   }
 
   function fail(reason) {
@@ -837,24 +771,22 @@ export function createReconnectingClient(options = {}) {
 
   /** Cancels every timer and request and forgets the socket (without closing it). */
   function stopEverything() {
-    step++;
     link++;
-    clearTimer(stepTimer);
-    clearTimer(stableTimer);
+    giveUpTimer.cancel();
+    breaker.released();
+    while (unsubscribers.length > 0) unsubscribers.pop()();
+    stateTimer.cancel();
+    stableTimer.cancel();
     forgetResends();
     stopHeartbeat();
-    if (readinessAbort) {
-      readinessAbort.abort();
-      readinessAbort = null;
-    }
+    abandonReadiness();
     socket = null;
   }
 
   function dropConnection(abort) {
-    step++;
     link++;
-    clearTimer(stepTimer);
-    clearTimer(stableTimer);
+    stateTimer.cancel();
+    stableTimer.cancel();
     forgetResends();
     stopHeartbeat();
     const open = socket;
@@ -897,10 +829,6 @@ export function createReconnectingClient(options = {}) {
     } catch (e) { /* already closed */ }
   }
 
-  function clearTimer(id) {
-    if (id !== null && id !== undefined) env.timers.clearTimeout(id);
-  }
-
   function unexpected(what) {
     stats.unexpectedFrames++;
     problem('UNEXPECTED_FRAME', `unexpected ${what} ignored`);
@@ -923,12 +851,23 @@ export function createReconnectingClient(options = {}) {
   }
 
   function emitStats() {
-    stats.pending = pending.size;
     emit('onStats', snapshot());
   }
 
   function snapshot() {
-    return { ...stats, state, stable, failureReason, attempt, pendingPublishes: Array.from(pending.values()) };
+    return { ...stats, lastSeq: session.lastSeq, pending: session.size, restored: session.restored, state, stable,
+      failureReason, attempt, breaker: breaker.state, offline, pendingPublishes: session.unacked() };
+  }
+
+  /** Forgets the saved session (lastSeq and unacked publishes) of this gateway in this tab. */
+  function forgetSavedSession() {
+    session.forget();
+  }
+
+  function listen(target, type, handler) {
+    if (!target || typeof target.addEventListener !== 'function') return;
+    target.addEventListener(type, handler);
+    unsubscribers.push(() => target.removeEventListener(type, handler));
   }
 
   return {
@@ -936,32 +875,13 @@ export function createReconnectingClient(options = {}) {
     publish,
     close,
     networkChanged,
+    forgetSavedSession,
     get state() { return state; },
+    get breakerState() { return breaker.state; },
+    get failureReason() { return failureReason; },
     stats: snapshot,
     webSocketUrl: wsUrl,
     readinessUrl,
   };
 }
 
-function seconds(ms) {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function errorText(body) {
-  try {
-    const node = JSON.parse(body);
-    if (node && typeof node.error === 'string') return `: ${abbreviate(node.error, 60)}`;
-  } catch (e) { /* not JSON */ }
-  return body && String(body).trim() ? snippet(body) : '';
-}
-
-function snippet(body) {
-  const flat = String(body == null ? '' : body).replace(/\s+/g, ' ').trim();
-  if (!flat) return ', empty body';
-  return `: "${abbreviate(flat, 60)}"`;
-}
-
-function abbreviate(text, max) {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length <= max ? flat : flat.slice(0, max) + '…';
-}
