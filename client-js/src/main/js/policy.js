@@ -51,7 +51,8 @@ export function createBreaker({ failures, openWaitMs, now }) {
     /** Asks for one connect; false while OPEN (before the wait is over) or while HALF_OPEN's trial is out. */
     tryAcquire() {
       if (state === BreakerState.OPEN) {
-        if (now() - openedAt < openWaitMs) return false;
+        // Strictly after the wait, as Resilience4j's breaker in the Java client decides.
+        if (now() - openedAt <= openWaitMs) return false;
         state = BreakerState.HALF_OPEN;
         trialOut = false;
       }
@@ -96,10 +97,11 @@ export function createBreaker({ failures, openWaitMs, now }) {
       if (state === BreakerState.HALF_OPEN) trialOut = false;
     },
 
-    /** How much longer the open breaker refuses connects, in ms; 0 when it does not. */
+    /** How much longer the open breaker refuses connects, in ms (the last one included); 0 when it does not. */
     openForMs() {
       if (state !== BreakerState.OPEN) return 0;
-      return Math.max(0, openedAt + openWaitMs - now());
+      const left = openedAt + openWaitMs - now();
+      return left < 0 ? 0 : left + 1;
     },
   };
 }

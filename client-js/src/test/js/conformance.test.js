@@ -45,6 +45,7 @@ function socketOf(h, where) {
 async function apply(h, kind, value, where) {
   switch (kind) {
     case 'readiness': {
+      assert.equal(h.fetch.open().length, 1, `exactly one readiness request waiting for its answer at ${where}`);
       const status = value.status ?? 200;
       const headers = value.retryAfter === undefined ? {} : { 'Retry-After': value.retryAfter };
       const body = status === 429 ? '' : readiness(value.ready, { index: value.index, spread: value.spreadMs ?? 0,
@@ -53,7 +54,10 @@ async function apply(h, kind, value, where) {
       h.fetch.respond(status, body, headers);
       break;
     }
-    case 'readinessUnreachable': h.fetch.fail(); break;
+    case 'readinessUnreachable':
+      assert.equal(h.fetch.open().length, 1, `exactly one readiness request waiting for its answer at ${where}`);
+      h.fetch.fail();
+      break;
     case 'open': socketOf(h, where).serverOpens(); break;
     case 'welcome': socketOf(h, where).welcome({ head: value.head, heartbeatMillis: value.heartbeatMs }); break;
     case 'messages':
@@ -106,13 +110,14 @@ test('the conformance table has cases', () => {
 
 for (const testCase of table.cases) {
   test(`conformance: ${testCase.name}`, async () => {
+    const config = { ...configOf(table.defaults), ...configOf(testCase.config) };
     const storage = new FakeStorage();
     if (testCase.startAfterSeq) {
-      // This client's resume position is what the page saved before a reload.
-      storage.setItem('reconnect:ws://127.0.0.1:29999/ws', JSON.stringify({ lastSeq: testCase.startAfterSeq, pending: [] }));
+      // This client's resume position is what the page saved before a reload; the client reads it when made.
+      const webSocketUrl = harness({ config }).client.webSocketUrl;
+      storage.setItem(`reconnect:${webSocketUrl}`, JSON.stringify({ lastSeq: testCase.startAfterSeq, pending: [] }));
     }
-    const h = harness({ config: { ...configOf(table.defaults), ...configOf(testCase.config) }, random: TOP_OF_RANGE,
-      storage });
+    const h = harness({ config, random: TOP_OF_RANGE, storage });
     h.client.start();
     await flush();
     let number = 0;

@@ -23,8 +23,11 @@ test('breaker: opens after N failed connects in a row, refuses until the wait is
   assert.equal(breaker.state, BreakerState.OPEN);
   assert.equal(breaker.tryAcquire(), false);
   now += 2000;
-  assert.equal(breaker.openForMs(), 3000);
+  assert.equal(breaker.openForMs(), 3001, 'the rest of the wait, and the millisecond after it');
   now += 3000;
+  assert.equal(breaker.openForMs(), 1);
+  assert.equal(breaker.tryAcquire(), false, 'a trial only strictly after the wait, as in the Java client');
+  now += 1;
   assert.equal(breaker.openForMs(), 0);
   assert.equal(breaker.state, BreakerState.OPEN, 'no timer of its own: half-open only when asked');
   assert.equal(breaker.tryAcquire(), true);
@@ -34,7 +37,7 @@ test('breaker: opens after N failed connects in a row, refuses until the wait is
   assert.equal(breaker.tryAcquire(), true);
   breaker.failed();
   assert.equal(breaker.state, BreakerState.OPEN, 'a failed trial opens it again');
-  now += 5000;
+  now += 5001;
   assert.equal(breaker.tryAcquire(), true);
   breaker.succeeded();
   assert.equal(breaker.state, BreakerState.CLOSED);

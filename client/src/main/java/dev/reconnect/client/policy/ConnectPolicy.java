@@ -135,13 +135,17 @@ public final class ConnectPolicy {
         return breaker.getState() == CircuitBreaker.State.OPEN;
     }
 
-    /** How much longer the open breaker refuses connects; zero when it does not. */
+    /**
+     * How much longer the open breaker refuses connects; zero when it does not. The breaker lets a trial
+     * through only once its wait is strictly over, so the last millisecond counts: a client that waited
+     * exactly the wait was refused at the boundary and backed off once more.
+     */
     public Duration openFor() {
         if (!isOpen() || openedAt == null) {
             return Duration.ZERO;
         }
         Duration left = Duration.between(clock.instant(), openedAt.plus(openWait));
-        return left.isNegative() ? Duration.ZERO : left;
+        return left.isNegative() ? Duration.ZERO : left.plusMillis(1);
     }
 
     public BreakerState breakerState() {

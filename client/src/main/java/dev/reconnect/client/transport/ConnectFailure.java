@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -15,17 +16,14 @@ public final class ConnectFailure extends RuntimeException {
 
     /** The kinds of failure; {@link #tag()} is the metric tag. */
     public enum Kind {
-        REFUSED("refused"),
-        HANDSHAKE("handshake"),
-        CLOSED_BEFORE_WELCOME("closed_before_welcome"),
-        TIMEOUT("timeout"),
-        IO("io");
+        REFUSED,
+        HANDSHAKE,
+        CLOSED_BEFORE_WELCOME,
+        TIMEOUT,
+        IO;
 
-        private final String tag;
-
-        Kind(String tag) {
-            this.tag = tag;
-        }
+        /** The constant's name in lower case: one spelling rule, not a second hand-kept name. */
+        private final String tag = name().toLowerCase(Locale.ROOT);
 
         public String tag() {
             return tag;

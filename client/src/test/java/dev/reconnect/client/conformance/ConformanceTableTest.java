@@ -71,9 +71,6 @@ class ConformanceTableTest {
             if (config.has("minimumUptimeMs")) {
                 builder.minimumUptime(Duration.ofMillis(config.get("minimumUptimeMs").asLong()));
             }
-            if (config.has("heartbeatTimeoutMs")) {
-                builder.heartbeatTimeout(Duration.ofMillis(config.get("heartbeatTimeoutMs").asLong()));
-            }
             JsonNode breaker = config.path("breaker");
             if (!breaker.isMissingNode()) {
                 builder.circuitBreaker(breaker.get("failures").asInt(), Duration.ofMillis(breaker.get("openMs").asLong()));
@@ -121,10 +118,9 @@ class ConformanceTableTest {
 
     private static FakeReadiness.Request pendingReadiness(Harness h, String where) {
         assertThat(h.readiness.count()).as("a readiness request to answer at " + where).isPositive();
-        FakeReadiness.Request last = h.readiness.last();
-        assertThat(last.future).as("the newest readiness request is still waiting for its answer at " + where)
-                .isNotDone();
-        return last;
+        List<FakeReadiness.Request> pending = h.readiness.requests().stream().filter(r -> !r.future.isDone()).toList();
+        assertThat(pending).as("exactly one readiness request waiting for its answer at " + where).hasSize(1);
+        return pending.get(0);
     }
 
     private static FakeSockets.Conn socket(Harness h, String where) {

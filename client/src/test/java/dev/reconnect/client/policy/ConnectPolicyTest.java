@@ -73,10 +73,13 @@ class ConnectPolicyTest {
         assertThat(policy.isOpen()).isTrue();
         assertThat(policy.tryAcquire()).isFalse();
         clock.advance(Duration.ofSeconds(2));
-        assertThat(policy.openFor()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(policy.openFor()).as("the rest of the wait, and the millisecond after it")
+                .isEqualTo(Duration.ofMillis(3001));
 
         clock.advance(Duration.ofSeconds(3));
-        assertThat(policy.openFor()).isZero();
+        assertThat(policy.openFor()).as("the wait is over, but the trial goes through only after it")
+                .isEqualTo(Duration.ofMillis(1));
+        assertThat(policy.tryAcquire()).isFalse();
         clock.advance(Duration.ofMillis(1)); // Resilience4j lets the trial through strictly after the wait
         assertThat(policy.tryAcquire()).as("the trial connect").isTrue();
         assertThat(policy.breakerState()).isEqualTo(BreakerState.HALF_OPEN);

@@ -5,13 +5,7 @@ import dev.reconnect.devkit.launch.RegistryRunner;
 
 /** The continuity scenarios on consul-emulator: they run everywhere. */
 class ContinuityIT extends ContinuityScenarios {
-    @Override
-    RegistryRunner registry() {
-        return RegistryRunner.emulator();
-    }
-
-    @Override
-    Ports ports() {
-        return Ports.from(28500);
+    ContinuityIT() {
+        super(new Target(RegistryRunner.emulator(), Ports.from(28500)));
     }
 }

@@ -12,13 +12,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 @ExtendWith(HostNetworking.class)
 class ContinuityOnRealConsulIT extends ContinuityScenarios {
-    @Override
-    RegistryRunner registry() {
-        return new RealConsul();
-    }
-
-    @Override
-    Ports ports() {
-        return Ports.from(30500);
+    ContinuityOnRealConsulIT() {
+        super(new Target(new RealConsul(), Ports.from(30500)));
     }
 }

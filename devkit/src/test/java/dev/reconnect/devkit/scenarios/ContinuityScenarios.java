@@ -10,8 +10,6 @@ import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.Http;
 import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
-import dev.reconnect.devkit.launch.Ports;
-import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.Json;
@@ -48,18 +46,20 @@ abstract class ContinuityScenarios {
     static final int CLIENTS = 200;
     /** The client's default heartbeat timeout: three missed pings of ws-service's 2 s interval. */
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(6);
+    /** Read by ScenarioPortsTest, which checks every suite's port block. */
+    final Target target;
     private LocalSystem system;
     private ScenarioRun run;
 
-    abstract RegistryRunner registry();
-
-    abstract Ports ports();
+    ContinuityScenarios(Target target) {
+        this.target = target;
+    }
 
     @BeforeAll
     void startTheSystem() throws Exception {
         Path runDir = Files.createTempDirectory("continuity-it");
-        system = new LocalSystem(LocalSystem.findRoot(), ports(), runDir, registry());
-        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[continuity on " + registry() + "] " + line));
+        system = new LocalSystem(LocalSystem.findRoot(), target.ports(), runDir, target.registry());
+        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[continuity on " + target.registry() + "] " + line));
         run.start(1);
     }
 

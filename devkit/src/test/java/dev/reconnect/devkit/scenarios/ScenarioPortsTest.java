@@ -108,9 +108,9 @@ class ScenarioPortsTest {
                     cases.add(new Case(name + "[" + order + "]", scenarios.ports(order), true));
                 }
             } else if (ContinuityScenarios.class.isAssignableFrom(type)) {
-                cases.add(new Case(name, ((ContinuityScenarios) instantiate(type)).ports(), true));
+                cases.add(new Case(name, ((ContinuityScenarios) instantiate(type)).target.ports(), true));
             } else if (TwoInstanceScenarios.class.isAssignableFrom(type)) {
-                cases.add(new Case(name, ((TwoInstanceScenarios) instantiate(type)).ports(), true));
+                cases.add(new Case(name, ((TwoInstanceScenarios) instantiate(type)).target.ports(), true));
             } else {
                 cases.addAll(fromSource(name, file));
             }

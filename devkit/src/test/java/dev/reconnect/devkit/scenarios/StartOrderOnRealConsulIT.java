@@ -2,7 +2,6 @@ package dev.reconnect.devkit.scenarios;
 
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
-import dev.reconnect.devkit.scenario.StartOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
@@ -10,13 +9,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 @ExtendWith(HostNetworking.class)
 class StartOrderOnRealConsulIT extends StartOrderScenarios {
-    @Override
-    RegistryRunner registry() {
-        return new RealConsul();
-    }
-
-    @Override
-    Ports ports(StartOrder order) {
-        return Ports.from(30700 + 20 * order.ordinal());
+    StartOrderOnRealConsulIT() {
+        super(new RealConsul(), order -> Ports.from(30700 + 20 * order.ordinal()));
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,9 +31,22 @@ abstract class StartOrderScenarios {
     /** Generous: the last component's own registration and first check, then the client's reaction. */
     static final Duration CONNECTED_SOON_AFTER_READY = Duration.ofSeconds(15);
 
-    abstract RegistryRunner registry();
+    private final RegistryRunner registry;
+    private final Function<StartOrder, Ports> ports;
 
-    abstract Ports ports(StartOrder order);
+    /** The registry to run the scenarios on, and each start order's own port block. */
+    StartOrderScenarios(RegistryRunner registry, Function<StartOrder, Ports> ports) {
+        this.registry = registry;
+        this.ports = ports;
+    }
+
+    RegistryRunner registry() {
+        return registry;
+    }
+
+    Ports ports(StartOrder order) {
+        return ports.apply(order);
+    }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(StartOrder.class)

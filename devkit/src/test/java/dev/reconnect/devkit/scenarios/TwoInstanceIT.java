@@ -4,13 +4,7 @@ import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 
 class TwoInstanceIT extends TwoInstanceScenarios {
-    @Override
-    RegistryRunner registry() {
-        return RegistryRunner.emulator();
-    }
-
-    @Override
-    Ports ports() {
-        return Ports.from(28600);
+    TwoInstanceIT() {
+        super(new Target(RegistryRunner.emulator(), Ports.from(28600)));
     }
 }

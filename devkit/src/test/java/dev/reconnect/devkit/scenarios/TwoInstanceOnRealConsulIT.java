@@ -9,13 +9,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @Testcontainers(disabledWithoutDocker = true)
 @ExtendWith(HostNetworking.class)
 class TwoInstanceOnRealConsulIT extends TwoInstanceScenarios {
-    @Override
-    RegistryRunner registry() {
-        return new RealConsul();
-    }
-
-    @Override
-    Ports ports() {
-        return Ports.from(30600);
+    TwoInstanceOnRealConsulIT() {
+        super(new Target(new RealConsul(), Ports.from(30600)));
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.LocalSystem;
-import dev.reconnect.devkit.launch.Ports;
-import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.readiness.ReadinessChange;
@@ -29,15 +27,18 @@ abstract class TwoInstanceScenarios {
     @TempDir
     Path runDir;
 
-    abstract RegistryRunner registry();
+    /** Read by ScenarioPortsTest, which checks every suite's port block. */
+    final Target target;
 
-    abstract Ports ports();
+    TwoInstanceScenarios(Target target) {
+        this.target = target;
+    }
 
     @Test
     void clientsOfAKilledInstanceResumeOnTheOtherThenSurviveBothBeingKilled() {
-        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), ports(), runDir, registry());
+        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), target.ports(), runDir, target.registry());
         try (ScenarioRun run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[two instances on "
-                + registry() + "] " + line))) {
+                + target.registry() + "] " + line))) {
             run.start(2);
             Set<String> instancesBefore = welcomedBy(run.events().of(CliEvent.State.class));
             assertThat(instancesBefore).as("connections spread over both instances\n" + run.timeline())

@@ -20,8 +20,8 @@ import java.util.concurrent.Executors;
  * stopped (SIGSTOP) process accepts connections it will never serve.
  */
 public class HttpInstanceProber implements InstanceProber {
-    public static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
-    public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
     private static final byte[] HTTP = "HTTP/".getBytes(StandardCharsets.US_ASCII);
 
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {

@@ -135,8 +135,9 @@ public class RegistryView {
     /** No instance of {@code service} is routable, and at least one is out only because it is under check. */
     private boolean awaitsVerdict(String service) {
         Watched state = watched.get(service);
+        // unverified and suspects never share an address: an instance under check is not (yet) suspect.
         return state != null && state.instances().stream().noneMatch(this::routable)
-                && state.instances().stream().anyMatch(i -> unverified.contains(i.address()) && !suspects.containsKey(i.address()));
+                && state.instances().stream().anyMatch(i -> unverified.contains(i.address()));
     }
 
     private List<Instance> routableLocked(String service) {
@@ -157,6 +158,11 @@ public class RegistryView {
 
     private synchronized void removeCheckWaiter(CompletableFuture<List<Instance>> routable) {
         checkWaiters.removeIf(w -> w.routable() == routable);
+    }
+
+    /** How many requests are held for a check's verdict. */
+    public synchronized int waitingForVerdict() {
+        return checkWaiters.size();
     }
 
     /** Completes with the first readiness whose index differs from {@code index} (at once if it already does). */

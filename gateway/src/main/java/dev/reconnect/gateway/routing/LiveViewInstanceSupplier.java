@@ -1,15 +1,16 @@
 package dev.reconnect.gateway.routing;
 
-import dev.reconnect.gateway.registry.HttpInstanceProber;
 import dev.reconnect.gateway.registry.Instance;
 import dev.reconnect.gateway.registry.RegistryView;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Instances for the LoadBalancer straight from the live registry view: no 35 s cache, no critical
@@ -19,9 +20,8 @@ import reactor.core.publisher.Mono;
  * stale connection of a live instance ended.
  */
 class LiveViewInstanceSupplier implements ServiceInstanceListSupplier {
-    /** Longer than a probe can take (its connect and answer bounds), so the verdict comes first. */
-    static final Duration VERDICT_PATIENCE = HttpInstanceProber.CONNECT_TIMEOUT.plus(HttpInstanceProber.ANSWER_TIMEOUT)
-            .plusMillis(500);
+    /** Longer than a check can take (a probe that has not answered by then counts as "does not answer"). */
+    static final Duration VERDICT_PATIENCE = FailureDetectingWebSocketClient.VERDICT_TIMEOUT.plusMillis(500);
 
     private final String serviceId;
     private final RegistryView view;
@@ -38,10 +38,23 @@ class LiveViewInstanceSupplier implements ServiceInstanceListSupplier {
 
     @Override
     public Flux<List<ServiceInstance>> get() {
-        return Mono.defer(() -> Mono.fromFuture(view.routableInstancesOnceChecked(serviceId)))
-                .timeout(VERDICT_PATIENCE, Mono.fromSupplier(() -> view.routableInstances(serviceId)))
-                .map(instances -> instances.stream().map(this::toServiceInstance).toList())
-                .flux();
+        return Flux.defer(() -> {
+            CompletableFuture<List<Instance>> routable = view.routableInstancesOnceChecked(serviceId);
+            if (routable.isDone()) {
+                return Flux.just(toServiceInstances(routable.join())); // nothing under check: the common case
+            }
+            // Resumed on a scheduler of its own, not on the thread that settled the check (the registry watch,
+            // a probe, the JDK's delay scheduler): a crowd of held upgrades must not run its routing there.
+            return Mono.fromFuture(routable)
+                    .publishOn(Schedulers.parallel())
+                    .timeout(VERDICT_PATIENCE, Mono.fromSupplier(() -> view.routableInstances(serviceId)))
+                    .map(this::toServiceInstances)
+                    .flux();
+        });
+    }
+
+    private List<ServiceInstance> toServiceInstances(List<Instance> instances) {
+        return instances.stream().map(this::toServiceInstance).toList();
     }
 
     private ServiceInstance toServiceInstance(Instance instance) {

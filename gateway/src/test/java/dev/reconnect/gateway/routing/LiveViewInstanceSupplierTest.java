@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.ServiceInstance;
+import reactor.test.StepVerifier;
 
 /** What the LoadBalancer gets: the live view's routable instances, held for a check's verdict. */
 class LiveViewInstanceSupplierTest {
@@ -35,14 +36,38 @@ class LiveViewInstanceSupplierTest {
     }
 
     @Test
-    void withoutAVerdictInTimeItGetsWhatIsRoutableThen() {
+    void withoutAVerdictInTimeItGetsWhatIsRoutableThenAndStopsWaiting() {
         view.update("api-service", List.of(API));
         view.update("ws-service", List.of(WS_1));
         view.checking(WS_1.address());
 
-        List<ServiceInstance> offered = supplier.get().next()
-                .block(LiveViewInstanceSupplier.VERDICT_PATIENCE.plus(Duration.ofSeconds(5)));
+        StepVerifier.withVirtualTime(() -> supplier.get().next())
+                .expectSubscription()
+                .expectNoEvent(LiveViewInstanceSupplier.VERDICT_PATIENCE.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .assertNext(offered -> assertThat(offered).as("still under check: nothing, the upgrade is refused").isEmpty())
+                .verifyComplete();
+        assertThat(view.waitingForVerdict()).as("the timed-out wait is forgotten").isZero();
+    }
 
-        assertThat(offered).as("still under check: nothing, so the upgrade is refused as before").isEmpty();
+    @Test
+    void aRequestThatGoesAwayStopsWaiting() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+        view.checking(WS_1.address());
+
+        supplier.get().subscribe().dispose();
+
+        assertThat(view.waitingForVerdict()).isZero();
+    }
+
+    @Test
+    void nothingUnderCheckIsAnsweredAtOnce() {
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(WS_1));
+
+        StepVerifier.create(supplier.get().next())
+                .assertNext(offered -> assertThat(offered).extracting(ServiceInstance::getPort).containsExactly(8082))
+                .verifyComplete();
     }
 }

@@ -5,15 +5,12 @@ import java.util.Optional;
 
 /** A health check's state, spelled on the wire exactly as Consul spells it. */
 public enum CheckStatus {
-    PASSING("passing"),
-    WARNING("warning"),
-    CRITICAL("critical");
+    PASSING,
+    WARNING,
+    CRITICAL;
 
-    private final String wire;
-
-    CheckStatus(String wire) {
-        this.wire = wire;
-    }
+    /** Consul spells every status as the constant's name in lower case. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
 
     public String wire() {
         return wire;

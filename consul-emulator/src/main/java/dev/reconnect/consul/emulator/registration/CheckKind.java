@@ -1,16 +1,15 @@
 package dev.reconnect.consul.emulator.registration;
 
+import java.util.Locale;
+
 /** The kinds of check the emulator runs. Consul's "Type" field spells them in lower case. */
 public enum CheckKind {
-    HTTP("http"),
-    TCP("tcp"),
-    TTL("ttl");
+    HTTP,
+    TCP,
+    TTL;
 
-    private final String wire;
-
-    CheckKind(String wire) {
-        this.wire = wire;
-    }
+    /** Consul spells every kind as the constant's name in lower case. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
 
     public String wire() {
         return wire;
