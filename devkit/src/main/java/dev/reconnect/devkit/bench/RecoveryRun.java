@@ -57,6 +57,7 @@ final class RecoveryRun {
             Waits.until("the client CLI's totals after the recovery", STATS_TIMEOUT,
                     () -> CliOutcome.failedUpgrades(run.events().all(), killedAt, recovery.allOpenAt()).isPresent(),
                     () -> "no stats line since " + recovery.allOpenAt());
+            run.events().requireEveryEventRead();
             List<CliEvent> events = run.events().all();
             long failed = CliOutcome.failedUpgrades(events, killedAt, recovery.allOpenAt()).orElseThrow();
             long requests = CliOutcome.readinessRequests(events, killedAt, recovery.allOpenAt());

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 public final class CliEventLog implements Consumer<String> {
     private final List<CliEvent> events = new ArrayList<>();
     private final List<String> unreadable = new ArrayList<>();
+    /** Unreadable lines that look like events: a CLI whose events this devkit cannot read (another version?). */
+    private final List<String> garbledEvents = new ArrayList<>();
     private final Consumer<CliEvent> listener;
 
     public CliEventLog(Consumer<CliEvent> listener) {
@@ -30,6 +32,9 @@ public final class CliEventLog implements Consumer<String> {
         } catch (MalformedCliEventException e) {
             synchronized (this) {
                 unreadable.add(e.getMessage());
+                if (line.stripLeading().startsWith("{") && line.contains("\"event\"")) {
+                    garbledEvents.add(e.getMessage());
+                }
             }
             return;
         }
@@ -37,6 +42,17 @@ public final class CliEventLog implements Consumer<String> {
             events.add(event);
         }
         listener.accept(event);
+    }
+
+    /**
+     * Fails when the CLI printed an event line that could not be read: counts summed without it (failed upgrades,
+     * readiness requests, stats) would be wrong without a word.
+     */
+    public synchronized void requireEveryEventRead() {
+        if (!garbledEvents.isEmpty()) {
+            throw new ScenarioException("the client printed " + garbledEvents.size() + " event line(s) that cannot be"
+                    + " read (a client CLI of another version?); the first: " + garbledEvents.get(0));
+        }
     }
 
     public synchronized List<CliEvent> all() {

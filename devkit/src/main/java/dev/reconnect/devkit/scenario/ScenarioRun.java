@@ -419,6 +419,7 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     private Summary summarize(String scenario, Instant t0, CliEvent.Stats stats, long head) {
+        events.requireEveryEventRead();
         long outage = recoveredAt == null ? 0 : Math.max(0, recoveredAt.toEpochMilli() - outageFrom.toEpochMilli());
         long readyToOpen = events.of(CliEvent.Reconnected.class).stream()
                 .filter(e -> e.t() >= t0.toEpochMilli())

@@ -1,6 +1,7 @@
 package dev.reconnect.devkit.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.cli.event.CliEvent;
@@ -46,5 +47,17 @@ class CliEventLogTest {
                 .endsWith(": Picked up JAVA_TOOL_OPTIONS: -Xmx64m");
         assertThat(timeline.get(2)).startsWith("not a client-cli event: a \"state\" event with a bad field: ")
                 .contains("\"READY_CHECK\"").endsWith("\"to\":\"READY_CHECK\",\"reason\":\"r\"}");
+    }
+
+    @Test
+    void anEventLineThatCannotBeReadFailsTheSumButNoiseDoesNot() {
+        log.accept("Picked up JAVA_TOOL_OPTIONS: -Xmx64m");
+        log.requireEveryEventRead();
+
+        log.accept("{\"t\":10,\"event\":\"state\",\"client\":\"client-1\",\"from\":\"CONNECTING\",\"to\":\"READY_CHECK\",\"reason\":\"r\"}");
+
+        assertThatThrownBy(log::requireEveryEventRead).isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith("the client printed 1 event line(s) that cannot be read")
+                .hasMessageContaining("READY_CHECK");
     }
 }
