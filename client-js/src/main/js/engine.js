@@ -205,6 +205,7 @@ export function createReconnectingClient(options = {}) {
 
   let state = State.NEW;
   let failureReason = null;
+  let pacedUntil = 0;       // before this, the gateway (Retry-After) or the open breaker asked not to try again
   let attempt = 0;          // backoff attempt; reset only after a connection stayed open minimumUptimeMs
   let request = 0;          // generation of the readiness request: a late answer of an abandoned one is ignored
   let requestOut = false;   // a readiness request is out and not abandoned
@@ -268,7 +269,9 @@ export function createReconnectingClient(options = {}) {
   /**
    * The browser's 'online'/'offline' events. Offline: no readiness requests (they could only fail);
    * an open socket is left to the heartbeat, which notices a dead link anyway. Online: ask readiness
-   * at once, without waiting out a backoff that only measured the network being away.
+   * soon, without waiting out a backoff that only measured the network being away; but not before what
+   * the gateway or the breaker asked for (a Retry-After, an open breaker's wait) is over, and after a
+   * jitter of up to backoffInitialMs, since every page on the same network comes back at the same moment.
    */
   function networkChanged(online) {
     if (online === !offline) return;
@@ -279,11 +282,16 @@ export function createReconnectingClient(options = {}) {
       if (state === State.WAITING_FOR_READINESS) pollReadiness();  // abandons the request out, parks it
       return;
     }
-    if (state === State.WAITING_FOR_READINESS) {
-      lastReadiness = null;  // a plain check: the network, not readiness, was what changed
-      pollReadiness();
-    } else if (state === State.BACKING_OFF) {
-      waitForReadiness('the browser is back online');
+    const soon = Math.max(0, pacedUntil - now()) + Math.floor(env.random() * (config.backoffInitialMs + 1));
+    if (state === State.WAITING_FOR_READINESS && !requestOut && (!stateTimer.pending || stateTimer.dueAt > now() + soon)) {
+      whileWaiting(soon, () => {
+        lastReadiness = null;  // a plain check: the network, not readiness, was what changed
+        pollReadiness();
+      });
+    } else if (state === State.BACKING_OFF && stateTimer.dueAt > now() + soon) {
+      stateTimer.schedule(soon, () => {
+        if (state === State.BACKING_OFF) waitForReadiness('the browser is back online');
+      });
     }
   }
 
@@ -412,6 +420,7 @@ export function createReconnectingClient(options = {}) {
       // Never longer than the backoff's cap: a proxy's Retry-After: 3600 must not park the page for an hour.
       const asked = Math.min(result.retryAfterMs, config.backoffMaxMs);
       const wait = asked + Math.floor(env.random() * (asked / 5 + 1));
+      pacedUntil = now() + wait;
       emit('onReadinessCheck', { result, longPoll, nextInMs: wait, at: now() });
       whileWaiting(wait, () => pollReadiness());
       emitStats();
@@ -442,6 +451,7 @@ export function createReconnectingClient(options = {}) {
     // waited; after an error or a timeout the backoff starts from the failure.
     const took = longPoll && result.readiness ? now() - sentAt : 0;
     const delay = nextBackoff({ minimumMs: result.retryAfterMs, alreadyWaitedMs: took }, result.detail);
+    if (delay !== null && result.retryAfterMs > 0) pacedUntil = now() + Math.min(delay, result.retryAfterMs);
     emit('onReadinessCheck', { result, longPoll, nextInMs: delay, at: now() });
     if (delay === null) {
       fail(giveUpReason(result.detail));
@@ -458,6 +468,7 @@ export function createReconnectingClient(options = {}) {
   function connect(readiness) {
     if (!breaker.tryAcquire()) {
       const left = breaker.openForMs();
+      pacedUntil = now() + left;
       emitStats();
       backOff(`ready, but the circuit breaker is open for another ${seconds(left)}`, { minimumMs: left });
       return;

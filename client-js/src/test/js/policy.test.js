@@ -173,8 +173,8 @@ test('a saved session that is not ours is ignored with a problem, and forgetSave
   assert.equal(storage.getItem('reconnect:ws://127.0.0.1:29999/ws'), null);
 });
 
-test('offline: no readiness requests while the browser is offline; online asks at once', async () => {
-  const h = harness({ online: false, config: { backoffMaxMs: 10_000 } });
+test('offline: no readiness requests while the browser is offline; online asks after a jitter only', async () => {
+  const h = harness({ online: false, config: { backoffMaxMs: 10_000, backoffInitialMs: 500 } });
   h.client.start();
   await flush();
   assert.equal(h.fetch.requests.length, 0, 'offline at start: no request');
@@ -182,7 +182,9 @@ test('offline: no readiness requests while the browser is offline; online asks a
   assert.equal(h.fetch.requests.length, 0);
   h.setOnline(true);
   await flush();
-  assert.equal(h.fetch.requests.length, 1, 'asked at once when back online');
+  assert.equal(h.fetch.requests.length, 0, 'not at the very instant every page on the network comes back');
+  await h.time.advance(250);                 // random 0.5 of backoffInitialMs: the jitter
+  assert.equal(h.fetch.requests.length, 1, 'asked once the jitter is over, not after the offline probe interval');
   h.setOnline(false);
   await flush();
   assert.equal(h.fetch.requests[0].aborted, true, 'the request out is abandoned');
@@ -199,7 +201,7 @@ test('offline: navigator.onLine may be wrong, so an offline client still asks on
   assert.equal(h.fetch.requests.length, 1);
 });
 
-test('online while backing off: readiness at once instead of the rest of the backoff', async () => {
+test('online while backing off: readiness after a jitter instead of the rest of the backoff', async () => {
   const h = harness({ config: { backoffInitialMs: 8000 } });
   h.client.start();
   await flush();
@@ -209,8 +211,45 @@ test('online while backing off: readiness at once instead of the rest of the bac
   h.setOnline(false);
   h.setOnline(true);
   await flush();
+  assert.equal(h.state, State.BACKING_OFF, 'a jitter first: every page on the network comes back at once');
+  await h.time.advance(4000);                // random 0.5 of backoffInitialMs
   assert.equal(h.state, State.WAITING_FOR_READINESS);
   assert.equal(h.fetch.open().length, 1);
+});
+
+test('online does not cut short what the gateway asked for: a Retry-After still runs out', async () => {
+  const h = harness({ config: { backoffInitialMs: 100, backoffMaxMs: 10_000 } });
+  h.client.start();
+  await flush();
+  h.fetch.respond(429, '', { 'Retry-After': '5' });
+  await flush();
+  assert.equal(h.events.checks.at(-1).nextInMs, 5500);   // 5 s and half of the fifth more (random 0.5)
+  h.setOnline(false);
+  h.setOnline(true);
+  await flush();
+  await h.time.advance(5499);
+  assert.equal(h.fetch.requests.length, 1, 'not before the Retry-After the gateway asked for');
+  await h.time.advance(100);                 // and at most the jitter after it
+  assert.equal(h.fetch.requests.length, 2);
+});
+
+test('online does not cut short an open breaker\'s wait', async () => {
+  const h = harness({ config: { backoffInitialMs: 100, breakerFailures: 1, breakerOpenWaitMs: 5000 } });
+  h.client.start();
+  await flush();
+  await h.answer(true);
+  h.socket.serverCloses(1006);               // a failed upgrade: the breaker opens for 5 s
+  await h.time.advance(h.time.nextDueIn());  // the backoff is over: readiness again
+  await h.answer(true);                      // ready, but the breaker refuses: backing off for its wait
+  assert.equal(h.state, State.BACKING_OFF);
+  assert.equal(h.client.breakerState, 'OPEN');
+  h.setOnline(false);
+  h.setOnline(true);
+  await flush();
+  await h.time.advance(1000);
+  assert.equal(h.state, State.BACKING_OFF, 'still within the breaker\'s wait');
+  await h.time.advance(5000);
+  assert.equal(h.state, State.WAITING_FOR_READINESS);
 });
 
 test('visible again: a heartbeat deadline that passed in a throttled background tab is noticed at once', async () => {
