@@ -388,6 +388,46 @@ class BackendFailureTest {
         assertThat(upgrade(null)).startsWith("HTTP/1.1 101");
     }
 
+    // ---- an upgrade that finds the only instance under check
+
+    @Test
+    void anUpgradeThatFindsTheOnlyInstanceUnderCheckIsHeldForTheVerdictAndRoutedWhenItStillAnswers() throws Exception {
+        startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
+        String address = "127.0.0.1:" + backend.port();
+        long probe = view.checking(address); // as when another of its connections ended without a close frame
+
+        CompletableFuture<String> upgrade = upgradeInTheBackground();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.waitingForVerdict() == 1);
+        assertThat(upgrade).as("held, not refused").isNotDone();
+        view.stillAccepts(address, probe);
+
+        assertThat(upgrade.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void anUpgradeHeldForTheVerdictIsRefusedWhenTheInstanceDoesNotAnswer() throws Exception {
+        startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
+        String address = "127.0.0.1:" + backend.port();
+        long seenAt = view.healthIndexOf(address).orElseThrow();
+        long probe = view.checking(address);
+
+        CompletableFuture<String> upgrade = upgradeInTheBackground();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.waitingForVerdict() == 1);
+        view.suspect(address, "it does not answer (test)", seenAt, probe);
+
+        assertThat(upgrade.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 503");
+    }
+
+    private CompletableFuture<String> upgradeInTheBackground() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return upgrade(null);
+            } catch (Exception e) {
+                throw new IllegalStateException("the upgrade got no answer", e);
+            }
+        });
+    }
+
     // ---- helpers
 
     private void startBackend(FakeWebSocketBackend.Script script) throws Exception {
