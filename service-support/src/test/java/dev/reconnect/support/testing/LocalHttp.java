@@ -9,15 +9,20 @@ import java.time.Duration;
 
 /** Plain GETs to a server this test started on 127.0.0.1, as the services' tests ask their own ports. */
 public final class LocalHttp {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     // Bounded so that a server that never answers fails the test instead of hanging the build.
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private LocalHttp() {
     }
 
+    /**
+     * A client of its own per request, HTTP/1.1: one client shared by every test class of a module kept idle
+     * connections to the servers of test contexts since closed, and a later server given the same random port
+     * met a request on such a connection that nobody answered (a 30 s timeout in a full module run).
+     */
     public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(request(port, path), HttpResponse.BodyHandlers.ofString());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return http.send(request(port, path), HttpResponse.BodyHandlers.ofString());
     }
 
     public static HttpRequest request(int port, String path) {

@@ -15,11 +15,14 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
@@ -29,6 +32,16 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("test")
 class ReadyOnceWarmTest {
     static final int HEAD = 150;
+
+    @Autowired
+    WebServerApplicationContext context;
+
+    /** Room in the accept queue for a whole reconnecting crowd: the kernel drops what overflows it. */
+    @Test
+    void theAcceptQueueHoldsAReconnectingCrowd() {
+        Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+        assertThat(connector.getProperty("acceptCount")).isEqualTo(1024);
+    }
 
     @TestConfiguration
     static class Log {
