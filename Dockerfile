@@ -37,6 +37,8 @@ COPY gateway/pom.xml gateway/
 COPY client/pom.xml client/
 COPY client-cli/pom.xml client-cli/
 COPY devkit/pom.xml devkit/
+COPY e2e/pom.xml e2e/
+COPY ops/pom.xml ops/
 # The shared modules' sources (what -pl MODULE -am may build: protocol for all, service-support for the
 # services, consul-emulator as a test-scope dependency of the gateway, which -am builds too, the client
 # library for client-cli, the browser client that the gateway serves from its jar), then the module's own. A module that needs fewer just leaves some unused.

@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.scenarios;
+package dev.reconnect.e2e.scenarios;
 
 import com.github.dockerjava.api.model.Info;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.scenarios;
+package dev.reconnect.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No two scenario cases share a port, without running any of them: every IT class in devkit, on the
+ * No two scenario cases share a port, without running any of them: every IT class in e2e, on the
  * emulator and on real Consul, each of its cases with every port it may open (services, a second
  * ws-service, management ports, all of a Consul dev agent's ports), and the demo's defaults. Cases of
  * one class run one after another, but a case whose container or process lingers would otherwise meet
@@ -90,9 +90,9 @@ class ScenarioPortsTest {
         return found;
     }
 
-    /** Every IT class under devkit/src/test/java, each case with its ports; fails on one it cannot read. */
+    /** Every IT class under e2e/src/test/java, each case with its ports; fails on one it cannot read. */
     static List<Case> everyCase() throws Exception {
-        Path sources = LocalSystem.findRoot().resolve("devkit/src/test/java");
+        Path sources = LocalSystem.findRoot().resolve("e2e/src/test/java");
         List<Path> itFiles;
         try (Stream<Path> files = Files.walk(sources)) {
             itFiles = files.filter(f -> f.getFileName().toString().endsWith("IT.java")).sorted().toList();

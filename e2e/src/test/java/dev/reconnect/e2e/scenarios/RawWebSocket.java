@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.scenarios;
+package dev.reconnect.e2e.scenarios;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

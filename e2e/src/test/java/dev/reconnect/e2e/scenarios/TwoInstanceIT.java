@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.scenarios;
+package dev.reconnect.e2e.scenarios;
 
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;

@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.compose;
+package dev.reconnect.ops;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.reconnect.devkit.scenarios;
+package dev.reconnect.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
