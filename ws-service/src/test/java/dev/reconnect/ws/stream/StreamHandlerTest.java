@@ -127,6 +127,27 @@ class StreamHandlerTest {
         }
     }
 
+    /** Binary frames are not part of the protocol: a small or a large one ends only its own session, clearly. */
+    @Test
+    void aBinaryMessageClosesItsSessionWith1003Or1009AndOtherSessionsCarryOn() throws Exception {
+        try (TestSocket bystander = new TestSocket(port); TestSocket small = new TestSocket(port);
+                TestSocket large = new TestSocket(port)) {
+            bystander.send(new Frame.Hello(follower.head()));
+            bystander.next(Frame.Welcome.class);
+
+            small.sendBinary(new byte[16]);
+            large.sendBinary(new byte[WebSocketConfig.BINARY_MESSAGE_BUFFER_BYTES * 8]);
+            assertThat(small.closed.get(5, TimeUnit.SECONDS)).as("a binary message that fits the buffer")
+                    .isEqualTo(1003);
+            assertThat(large.closed.get(5, TimeUnit.SECONDS)).as("a binary message over the buffer")
+                    .isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+
+            log.append("after the binary messages");
+            assertThat(bystander.next(Frame.Message.class).body()).isEqualTo("after the binary messages");
+            assertThat(bystander.isOpen()).isTrue();
+        }
+    }
+
     @Test
     void aPublishIsAcknowledgedWithItsSeqAndARetryWithTheSameKeyIsNotStoredTwice() throws Exception {
         try (TestSocket socket = new TestSocket(port)) {

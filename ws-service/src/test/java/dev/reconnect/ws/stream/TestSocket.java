@@ -28,6 +28,10 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable, ReceivedFra
         socket.sendText(text, true).join();
     }
 
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).join();
+    }
+
     void send(Frame frame) {
         send(FrameCodec.encode(frame));
     }
