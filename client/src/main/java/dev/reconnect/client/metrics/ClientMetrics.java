@@ -10,7 +10,7 @@ import java.util.function.IntSupplier;
 
 /**
  * Counts what the client does, both as Micrometer meters (tagged {@code client=<name>}) and as plain
- * totals for {@link #snapshot}-style reads that do not depend on the registry.
+ * totals that do not depend on the registry (what {@code ReconnectingClient.stats()} reads).
  */
 public final class ClientMetrics {
     private final MeterRegistry registry;
