@@ -33,6 +33,15 @@ class StreamAndSendTest {
         return h.messages.stream().map(ReceivedMessage::seq).collect(Collectors.toList());
     }
 
+    /** A publish on the open connection: its future, and the frame it went out as. */
+    private record Sent(CompletableFuture<Long> future, Frame.Publish frame) {}
+
+    private static Sent sendOne(Harness h, String body) {
+        CompletableFuture<Long> future = h.client.send(body);
+        List<Frame.Publish> sent = h.sockets.last().sent(Frame.Publish.class);
+        return new Sent(future, sent.get(sent.size() - 1));
+    }
+
     @Test
     void aBodyTheServerWouldRefuseIsRefusedAtOnceWithTheServersMessage() {
         Harness h = new Harness().start();
@@ -183,12 +192,11 @@ class StreamAndSendTest {
     @ValueSource(strings = {ErrorCodes.KEY_CONFLICT, ErrorCodes.BAD_VALUE})
     void aNonRetryableErrorForAKeyFailsThatPublishWithTheServersMessageAndItIsNotResent(String code) {
         Harness h = open(new Harness());
-        CompletableFuture<Long> future = h.client.send("x");
-        String key = h.sockets.last().sent(Frame.Publish.class).get(0).key();
-        h.sockets.last().send(new Frame.Error(code, "the server says no", key));
+        Sent x = sendOne(h, "x");
+        h.sockets.last().send(new Frame.Error(code, "the server says no", x.frame().key()));
 
-        assertThat(future).isCompletedExceptionally();
-        assertThat(future.handle((v, e) -> e).join())
+        assertThat(x.future()).isCompletedExceptionally();
+        assertThat(x.future().handle((v, e) -> e).join())
                 .isInstanceOf(PublishRejectedException.class)
                 .hasMessageContaining("the server says no")
                 .hasMessageContaining(code);
@@ -207,11 +215,11 @@ class StreamAndSendTest {
     void outcomeUnknownThenAckCompletesOnceWithTheSeqAndTheSameKeyBothTimes() {
         Harness h = open(new Harness());
         FakeSockets.Conn conn = h.sockets.last();
-        CompletableFuture<Long> future = h.client.send("x");
-        Frame.Publish first = conn.sent(Frame.Publish.class).get(0);
+        Sent x = sendOne(h, "x");
+        Frame.Publish first = x.frame();
         conn.send(new Frame.Error(ErrorCodes.OUTCOME_UNKNOWN, "no answer from the log", first.key()));
 
-        assertThat(future).as("may or may not be stored: not failed").isNotDone();
+        assertThat(x.future()).as("may or may not be stored: not failed").isNotDone();
         assertThat(h.client.stats().buffered()).isEqualTo(1);
         assertThat(h.problems).singleElement().satisfies(p -> assertThat(p.message())
                 .contains("not stored yet (outcome_unknown: no answer from the log)"));
@@ -221,7 +229,7 @@ class StreamAndSendTest {
         assertThat(conn.sent(Frame.Publish.class)).containsExactly(first, first);
 
         conn.send(new Frame.Ack(first.key(), 7));
-        assertThat(future).isCompletedWithValue(7L);
+        assertThat(x.future()).isCompletedWithValue(7L);
         conn.send(new Frame.Ack(first.key(), 7)); // e.g. both attempts answered: changes nothing
         assertThat(h.client.stats().buffered()).isZero();
         assertThat(h.counter(MetricNames.SEND_RESULTS, "outcome", "acked")).isEqualTo(1);
@@ -234,29 +242,28 @@ class StreamAndSendTest {
     void busyPublishesAreSentAgainUnderTheirKeysInTheirOrder() {
         Harness h = open(new Harness());
         FakeSockets.Conn conn = h.sockets.last();
-        CompletableFuture<Long> a = h.client.send("a");
-        CompletableFuture<Long> b = h.client.send("b");
-        CompletableFuture<Long> c = h.client.send("c");
-        List<Frame.Publish> sent = conn.sent(Frame.Publish.class);
-        conn.send(new Frame.Ack(sent.get(0).key(), 1))
-                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", sent.get(2).key()))
-                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", sent.get(1).key()));
+        Sent a = sendOne(h, "a");
+        Sent b = sendOne(h, "b");
+        Sent c = sendOne(h, "c");
+        conn.send(new Frame.Ack(a.frame().key(), 1))
+                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", c.frame().key()))
+                .send(new Frame.Error(ErrorCodes.BUSY, "too many publishes in flight", b.frame().key()));
 
         h.advance(h.scheduler.nextTimer().orElseThrow());
         List<Frame.Publish> all = conn.sent(Frame.Publish.class);
-        assertThat(all.subList(3, all.size())).containsExactly(sent.get(1), sent.get(2));
-        conn.send(new Frame.Ack(sent.get(1).key(), 2)).send(new Frame.Ack(sent.get(2).key(), 3));
-        assertThat(a).isCompletedWithValue(1L);
-        assertThat(b).isCompletedWithValue(2L);
-        assertThat(c).isCompletedWithValue(3L);
+        assertThat(all.subList(3, all.size())).containsExactly(b.frame(), c.frame());
+        conn.send(new Frame.Ack(b.frame().key(), 2)).send(new Frame.Ack(c.frame().key(), 3));
+        assertThat(a.future()).isCompletedWithValue(1L);
+        assertThat(b.future()).isCompletedWithValue(2L);
+        assertThat(c.future()).isCompletedWithValue(3L);
     }
 
     @Test
     void aPublishHeldForResendGoesOutOnceAfterAReconnectNotTwice() {
         Harness h = open(new Harness(c -> c.heartbeatTimeout(Duration.ofMinutes(10))));
         FakeSockets.Conn first = h.sockets.last();
-        CompletableFuture<Long> future = h.client.send("x");
-        Frame.Publish publish = first.sent(Frame.Publish.class).get(0);
+        Sent x = sendOne(h, "x");
+        Frame.Publish publish = x.frame();
         first.send(new Frame.Error(ErrorCodes.LOG_UNAVAILABLE, "the message log is unavailable", publish.key()));
         first.serverClose(1001, "restarting");
 
@@ -268,7 +275,7 @@ class StreamAndSendTest {
         assertThat(second.sent(Frame.Publish.class)).containsExactly(publish);
         assertThat(first.sent(Frame.Publish.class)).hasSize(1);
         second.send(new Frame.Ack(publish.key(), 4));
-        assertThat(future).isCompletedWithValue(4L);
+        assertThat(x.future()).isCompletedWithValue(4L);
     }
 
     @Test

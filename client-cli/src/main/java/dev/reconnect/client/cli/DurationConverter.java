@@ -50,6 +50,18 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         return duration;
     }
 
+    /** The shortest form {@link #parse} reads back as {@code duration}, e.g. {@code 500ms}, {@code 15s}, {@code 2m}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+    }
+
     private static CommandLine.TypeConversionException invalid(String value) {
         return new CommandLine.TypeConversionException(
                 "'" + value + "' is not a duration (use e.g. 500ms, 2s, 1.5s, 3m, 1h)");

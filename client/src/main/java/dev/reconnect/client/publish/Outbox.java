@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -107,23 +108,22 @@ public final class Outbox {
 
     /** Completes the publish with {@code key} with {@code seq}; empty when the key is unknown (e.g. a late second ack). */
     public Optional<PendingPublish> ack(String key, long seq) {
-        PendingPublish publish = pending.remove(key);
-        if (publish == null) {
-            return Optional.empty();
-        }
-        reserved.decrementAndGet();
-        publish.future().complete(seq);
-        return Optional.of(publish);
+        return settle(key, future -> future.complete(seq));
     }
 
     /** Fails the publish with {@code key}; empty when the key is unknown. */
     public Optional<PendingPublish> reject(String key, Throwable error) {
+        return settle(key, future -> future.completeExceptionally(error));
+    }
+
+    /** Takes the publish with {@code key} out, frees its place, then completes its future by {@code outcome}. */
+    private Optional<PendingPublish> settle(String key, Consumer<CompletableFuture<Long>> outcome) {
         PendingPublish publish = pending.remove(key);
         if (publish == null) {
             return Optional.empty();
         }
         reserved.decrementAndGet();
-        publish.future().completeExceptionally(error);
+        outcome.accept(publish.future());
         return Optional.of(publish);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.client.ClientConfig;
 import dev.reconnect.client.ClientContext;
-import dev.reconnect.client.ClientListener;
 import dev.reconnect.client.ClientProblem;
 import dev.reconnect.client.ReceivedMessage;
 import dev.reconnect.client.metrics.ClientMetrics;
@@ -14,6 +13,7 @@ import dev.reconnect.client.testing.FakeClock;
 import dev.reconnect.client.testing.FakeScheduler;
 import dev.reconnect.client.testing.FakeSockets;
 import dev.reconnect.client.testing.Harness;
+import dev.reconnect.client.testing.RecordingListener;
 import dev.reconnect.client.transport.ConnectFailure;
 import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.ErrorCodes;
@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** One socket's session on the fake loop, with a recording owner. */
-class SessionTest implements Session.Owner, ClientListener {
+class SessionTest implements Session.Owner {
     private final FakeClock clock = new FakeClock();
     private final FakeScheduler loop = new FakeScheduler(clock);
     private final FakeSockets sockets = new FakeSockets();
@@ -34,11 +34,10 @@ class SessionTest implements Session.Owner, ClientListener {
     private final Outbox outbox = new Outbox(10);
     private final ClientConfig config = ClientConfig.custom().gateway("http://gateway.test:8080")
             .connectTimeout(Duration.ofSeconds(10)).minimumUptime(Duration.ofSeconds(5)).build();
+    private final RecordingListener listener = new RecordingListener();
     private final ClientContext ctx = new ClientContext("s", config, loop, clock, Harness.alwaysMax(), sockets,
-            sequence, outbox, new ClientMetrics(new SimpleMeterRegistry(), "s", outbox::size), this);
+            sequence, outbox, new ClientMetrics(new SimpleMeterRegistry(), "s", outbox::size), listener);
     private final List<String> owner = new ArrayList<>();
-    private final List<ClientProblem> problems = new ArrayList<>();
-    private final List<ReceivedMessage> messages = new ArrayList<>();
 
     private Session opened() {
         Session session = new Session(ctx, this);
@@ -56,7 +55,7 @@ class SessionTest implements Session.Owner, ClientListener {
         conn.welcome(9, 10_000).message(8); // heartbeat timeout 30 s: no loss in this test
         assertThat(session.isWelcomed()).isTrue();
         assertThat(owner).containsExactly("welcomed ws-1");
-        assertThat(messages).extracting(ReceivedMessage::seq).containsExactly(8L);
+        assertThat(listener.messages).extracting(ReceivedMessage::seq).containsExactly(8L);
 
         loop.advance(Duration.ofMillis(4_999));
         conn.ping();
@@ -77,8 +76,8 @@ class SessionTest implements Session.Owner, ClientListener {
         loop.advance(Duration.ofMinutes(5));
 
         assertThat(owner).containsExactly("welcomed ws-1");
-        assertThat(messages).isEmpty();
-        assertThat(problems).isEmpty();
+        assertThat(listener.messages).isEmpty();
+        assertThat(listener.problems).isEmpty();
         assertThat(sequence.lastSeq()).isZero();
         assertThat(conn.aborted()).as("end() leaves the socket to the caller").isFalse();
     }
@@ -130,7 +129,7 @@ class SessionTest implements Session.Owner, ClientListener {
         opened();
         sockets.last().open().welcome(0, 1000); // 3 missed heartbeats: 3 s
         loop.advance(Duration.ofSeconds(3));
-        assertThat(problems).extracting(ClientProblem::kind).containsExactly(ClientProblem.Kind.HEARTBEAT_TIMEOUT);
+        assertThat(listener.problems).extracting(ClientProblem::kind).containsExactly(ClientProblem.Kind.HEARTBEAT_TIMEOUT);
         assertThat(owner).last().isEqualTo("lost heartbeat timeout: nothing from the server for 3.0 s after PT3S");
     }
 
@@ -183,17 +182,5 @@ class SessionTest implements Session.Owner, ClientListener {
     @Override
     public void closedForGood(String description) {
         owner.add("closedForGood " + description);
-    }
-
-    // ---- the listener ----
-
-    @Override
-    public void onMessage(ReceivedMessage message) {
-        messages.add(message);
-    }
-
-    @Override
-    public void onProblem(ClientProblem problem) {
-        problems.add(problem);
     }
 }

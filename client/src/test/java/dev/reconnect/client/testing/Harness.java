@@ -1,38 +1,26 @@
 package dev.reconnect.client.testing;
 
 import dev.reconnect.client.ClientConfig;
-import dev.reconnect.client.ClientListener;
-import dev.reconnect.client.ClientProblem;
 import dev.reconnect.client.ClientState;
-import dev.reconnect.client.ReadinessCheck;
-import dev.reconnect.client.ReceivedMessage;
-import dev.reconnect.client.ReconnectEvent;
 import dev.reconnect.client.ReconnectingClient;
 import dev.reconnect.client.StateChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
-/** A client wired to fakes, recording every event. */
-public final class Harness implements ClientListener {
+/** A client wired to fakes, recording every event it tells its listener. */
+public final class Harness extends RecordingListener {
     public final FakeClock clock = new FakeClock();
     public final FakeScheduler scheduler = new FakeScheduler(clock);
     public final FakeReadiness readiness = new FakeReadiness();
     public final FakeSockets sockets = new FakeSockets();
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final ReconnectingClient client;
-
-    public final List<StateChange> states = new ArrayList<>();
-    public final List<ReceivedMessage> messages = new ArrayList<>();
-    public final List<ReconnectEvent> reconnects = new ArrayList<>();
-    public final List<ClientProblem> problems = new ArrayList<>();
-    public final List<ReadinessCheck> checks = new ArrayList<>();
 
     public Harness() {
         this(c -> c, new SplittableRandom(42));
@@ -101,30 +89,5 @@ public final class Harness implements ClientListener {
     public double counter(String name, String... tags) {
         Counter counter = registry.find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    @Override
-    public void onStateChange(StateChange change) {
-        states.add(change);
-    }
-
-    @Override
-    public void onMessage(ReceivedMessage message) {
-        messages.add(message);
-    }
-
-    @Override
-    public void onReconnect(ReconnectEvent event) {
-        reconnects.add(event);
-    }
-
-    @Override
-    public void onProblem(ClientProblem problem) {
-        problems.add(problem);
-    }
-
-    @Override
-    public void onReadinessCheck(ReadinessCheck check) {
-        checks.add(check);
     }
 }

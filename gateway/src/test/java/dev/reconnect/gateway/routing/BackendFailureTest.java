@@ -158,22 +158,15 @@ class BackendFailureTest {
             connection.sendText("hello");
             connection.kill();
         });
-        double failed = count("failed");
-
         Observer client = connect();
 
-        assertTakenOutBeforeTheClientsClose(client, failed);
+        assertTakenOutBeforeTheClientsClose(client);
         assertThat(prober.asked).contains("127.0.0.1:" + backend.port());
     }
 
     @Test
     void aBackendKilledLongAfterTheSessionOpenedIsStillJudgedBeforeTheClientSeesItsClose() throws Exception {
-        CompletableFuture<Void> killNow = new CompletableFuture<>();
-        startBackend(connection -> {
-            connection.sendText("hello");
-            killNow.join();
-            connection.kill();
-        });
+        CompletableFuture<Void> killNow = startBackendKilledWhenTold();
         Observer client = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
         // Longer than the verdict's own timeout: nothing about the verdict may start counting at the session's start.
@@ -191,13 +184,7 @@ class BackendFailureTest {
      */
     @Test
     void aBackendKilledWhileItsClientIsSendingIsOutOfRoutingBeforeTheClientSeesItsClose() throws Exception {
-        CompletableFuture<Void> killNow = new CompletableFuture<>();
-        startBackend(connection -> {
-            connection.sendText("hello");
-            killNow.join();
-            connection.kill();
-        });
-        double failed = count("failed");
+        CompletableFuture<Void> killNow = startBackendKilledWhenTold();
         Observer client = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
         AtomicInteger sent = new AtomicInteger();
@@ -206,19 +193,14 @@ class BackendFailureTest {
 
         killNow.complete(null);
 
-        assertTakenOutBeforeTheClientsClose(client, failed);
+        assertTakenOutBeforeTheClientsClose(client);
         sender.join(10_000);
     }
 
     /** Many sessions end at once when a busy instance dies: none of their clients may hear of it before the verdict. */
     @Test
     void aKilledBackendWithManySessionsIsOutOfRoutingBeforeAnyClientSeesItsClose() throws Exception {
-        CompletableFuture<Void> killNow = new CompletableFuture<>();
-        startBackend(connection -> {
-            connection.sendText("hello");
-            killNow.join();
-            connection.kill();
-        });
+        CompletableFuture<Void> killNow = startBackendKilledWhenTold();
         List<Observer> clients = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 200; i++) {
             clients.add(connect());
@@ -251,11 +233,9 @@ class BackendFailureTest {
             connection.sendText("hello");
             connection.dieSlowly();
         });
-        double failed = count("failed");
-
         Observer client = connect();
 
-        assertTakenOutBeforeTheClientsClose(client, failed);
+        assertTakenOutBeforeTheClientsClose(client);
     }
 
     @Test
@@ -275,11 +255,9 @@ class BackendFailureTest {
     void aBackendThatCannotBeReachedIsOutOfRouting() throws Exception {
         startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
         backend.stopListening();
-        double failed = count("failed");
-
         Observer client = connect();
 
-        assertTakenOutBeforeTheClientsClose(client, failed);
+        assertTakenOutBeforeTheClientsClose(client);
     }
 
     // ---- ends that concern one session: the instance stays
@@ -291,12 +269,10 @@ class BackendFailureTest {
             connection.sendClose(code, "this session only");
             connection.echoCloseWhenAsked();
         });
-        double alive = count("alive");
-
         Observer client = connect();
 
         assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo(code);
-        assertLeftInRoutingAtTheClientsClose(client, alive);
+        assertLeftInRoutingAtTheClientsClose(client);
     }
 
     @Test
@@ -305,11 +281,9 @@ class BackendFailureTest {
             connection.sendText("hello");
             connection.hangUp();
         });
-        double alive = count("alive");
-
         Observer client = connect();
 
-        assertLeftInRoutingAtTheClientsClose(client, alive);
+        assertLeftInRoutingAtTheClientsClose(client);
         assertThat(prober.asked).as("the probe decided").contains("127.0.0.1:" + backend.port());
     }
 
@@ -319,16 +293,14 @@ class BackendFailureTest {
             connection.sendText("hello");
             connection.echoCloseWhenAsked();
         });
-        double alive = count("alive");
-        double failed = count("failed");
         Observer client = connect();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.texts.contains("hello"));
 
         client.socket.sendClose(CloseCodes.GOING_AWAY, "leaving the page").get(5, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> count("alive") == alive + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("alive") == client.aliveBefore + 1);
         assertThat(view.routableInstances("ws-service")).extracting(Instance::port).contains(backend.port());
-        assertThat(count("failed")).isEqualTo(failed);
+        assertThat(count("failed")).isEqualTo(client.failedBefore);
     }
 
     @Test
@@ -355,11 +327,9 @@ class BackendFailureTest {
             connection.sendText("x".repeat(limit + 1));
             connection.echoCloseWhenAsked();
         });
-        double alive = count("alive");
-
         Observer client = connect();
 
-        assertLeftInRoutingAtTheClientsClose(client, alive);
+        assertLeftInRoutingAtTheClientsClose(client);
     }
 
     // ---- Origin on upgrades
@@ -439,10 +409,21 @@ class BackendFailureTest {
                 && view.routableInstances("ws-service").stream().anyMatch(i -> i.port() == backend.port()));
     }
 
+    /** A backend whose connections say hello, then die as a killed process's do once the returned future completes. */
+    private CompletableFuture<Void> startBackendKilledWhenTold() throws Exception {
+        CompletableFuture<Void> killNow = new CompletableFuture<>();
+        startBackend(connection -> {
+            connection.sendText("hello");
+            killNow.join();
+            connection.kill();
+        });
+        return killNow;
+    }
+
     /** The instance was out of routing and readiness said "not ready" when the client saw its close; one "failed" verdict. */
-    private void assertTakenOutBeforeTheClientsClose(Observer client, double failedBefore) throws Exception {
+    private void assertTakenOutBeforeTheClientsClose(Observer client) throws Exception {
         assertOutOfRoutingAtTheClientsClose(client);
-        assertThat(count("failed")).isEqualTo(failedBefore + 1);
+        assertThat(count("failed")).isEqualTo(client.failedBefore + 1);
     }
 
     /** The instance was out of routing and readiness said "not ready" when the client saw its close. */
@@ -453,11 +434,11 @@ class BackendFailureTest {
     }
 
     /** The instance was still routed and readiness still "ready" when the client saw its close; one "alive" verdict. */
-    private void assertLeftInRoutingAtTheClientsClose(Observer client, double aliveBefore) throws Exception {
+    private void assertLeftInRoutingAtTheClientsClose(Observer client) throws Exception {
         client.closed.get(10, TimeUnit.SECONDS);
         assertThat(client.readyAtClose).as("readiness at the client's close").isTrue();
         assertThat(client.routableAtClose).contains(backend.port());
-        assertThat(count("alive")).isEqualTo(aliveBefore + 1);
+        assertThat(count("alive")).isEqualTo(client.aliveBefore + 1);
     }
 
     /** A thread that sends pings on the client's connection, one after another, until that connection ends. */
@@ -489,6 +470,9 @@ class BackendFailureTest {
 
     /** Records what readiness said at the very moment the client saw its connection end. */
     final class Observer implements WebSocket.Listener {
+        /** The verdict counts just before this client connected. */
+        final double failedBefore = count("failed");
+        final double aliveBefore = count("alive");
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         final List<String> texts = new CopyOnWriteArrayList<>();
         private final StringBuilder partial = new StringBuilder();

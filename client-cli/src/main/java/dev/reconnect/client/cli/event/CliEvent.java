@@ -1,6 +1,5 @@
 package dev.reconnect.client.cli.event;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import dev.reconnect.client.ClientProblem;
@@ -15,7 +14,8 @@ import dev.reconnect.client.readiness.ReadinessOutcome;
  * lines too: change them only additively.
  *
  * <p>A component whose type is a boxed {@link Long}, {@link Integer} or {@link Boolean} is left out of a line when
- * null and may be missing from a line read; every other component must be there.
+ * null and may be missing from a line read; every other component must be there, not null, both when written and
+ * when read: a {@code reason} is never left out.
  */
 public sealed interface CliEvent {
 
@@ -29,7 +29,6 @@ public sealed interface CliEvent {
      *                       that allowed the connect ({@link StateChange#NO_READINESS_INDEX}: none)
      */
     @JsonTypeName("state")
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     record State(long t, String client, ClientState from, ClientState to, String reason, Long readinessIndex)
             implements CliEvent {
 
@@ -60,7 +59,6 @@ public sealed interface CliEvent {
      * @param to   last seq concerned, likewise
      */
     @JsonTypeName("problem")
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Problem(long t, String client, ClientProblem.Kind kind, String message, Long from, Long to)
             implements CliEvent {
 
@@ -88,7 +86,6 @@ public sealed interface CliEvent {
      * @param last   {@code "final": true} on the one printed at exit, else left out
      */
     @JsonTypeName("stats")
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Stats(long t, int clients, int connected, int waiting, long reconnects, long received, long lost,
                  long duplicates, long failedUpgrades, long minLastSeq, long maxLastSeq, Integer failed,
                  @JsonProperty("final") Boolean last) implements CliEvent {

@@ -41,13 +41,28 @@ public final class CliEventCodec {
 
     private CliEventCodec() {}
 
-    /** The event as one line of JSON (no line break): {@code t}, {@code event}, then its components in order. */
+    /**
+     * The event as one line of JSON (no line break): {@code t}, {@code event}, then its components in order; an
+     * optional one is left out when null.
+     *
+     * @throws IllegalArgumentException when another component is null: {@link #parse} would refuse the line
+     */
     public static String write(CliEvent event) {
         ObjectNode line = MAPPER.createObjectNode();
         line.put(TIME, event.t());
         line.put(KIND, kind(event.getClass()));
         ObjectNode fields = MAPPER.valueToTree(event);
         fields.remove(TIME);
+        for (RecordComponent component : event.getClass().getRecordComponents()) {
+            String field = fieldName(component);
+            if (fields.path(field).isNull()) {
+                if (!OPTIONAL.contains(component.getType())) {
+                    throw new IllegalArgumentException("a \"" + kind(event.getClass()) + "\" event without \""
+                            + field + "\": " + event);
+                }
+                fields.remove(field);
+            }
+        }
         line.setAll(fields);
         return MAPPER.writeValueAsString(line);
     }
@@ -91,7 +106,7 @@ public final class CliEventCodec {
             String field = fieldName(component);
             boolean optional = OPTIONAL.contains(component.getType());
             JsonNode value = node.get(field);
-            if (!optional && (value == null || (value.isNull() && component.getType() != String.class))) {
+            if (!optional && (value == null || value.isNull())) {
                 throw malformed(line, "a \"" + kind.asString() + "\" event without \"" + field + "\"");
             }
         }

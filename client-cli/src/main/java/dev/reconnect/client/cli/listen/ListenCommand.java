@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {
                 "0:normal end (duration reached, or SIGINT/SIGTERM)",
                 "1:a client failed (terminal close code or gave up)",
-                ExitCodes.USAGE_LINE})
+                ExitCodes.USAGE_LINE},
+        defaultValueProvider = ReconnectOptions.LibraryDefaults.class)
 public final class ListenCommand extends GatewayCommand {
     private static final int MAX_CLIENTS = 10_000;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
@@ -39,7 +40,8 @@ public final class ListenCommand extends GatewayCommand {
     int clients;
 
     @Option(names = "--heartbeat-timeout",
-            description = "Declare the link dead after this much silence (default: 3 x the server's heartbeat).")
+            description = "Declare the link dead after this much silence (default: " + ClientConfig.HEARTBEAT_MISSES
+                    + " x the server's heartbeat).")
     Duration heartbeatTimeout;
 
     @Option(names = "--stats-interval", defaultValue = "2s",

@@ -7,7 +7,10 @@ import dev.reconnect.client.ClientProblem;
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.StateChange;
 import dev.reconnect.client.readiness.ReadinessOutcome;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,6 +75,51 @@ class CliEventCodecTest {
 
         assertThat(lost).contains("\"from\":3,\"to\":5");
         assertThat(malformed).doesNotContain("\"from\"").doesNotContain("\"to\"");
+    }
+
+    @Test
+    void anEventWithoutItsReasonIsRefusedRatherThanWrittenWithoutIt() {
+        assertThatThrownBy(() -> CliEventCodec.write(
+                new CliEvent.State(1, "c", ClientState.OPEN, ClientState.BACKING_OFF, null, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("a \"state\" event without \"reason\"");
+        assertThatThrownBy(() -> CliEventCodec.write(new CliEvent.Reconnected(1, "c", 1, 2, 3, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("a \"reconnected\" event without \"reason\"");
+        assertThatThrownBy(() -> CliEventCodec.write(new CliEvent.PublishRetry(1, "k", 1, null, 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("a \"publish-retry\" event without \"reason\"");
+        assertThatThrownBy(() -> CliEventCodec.parse("{\"t\":1,\"event\":\"reconnected\",\"client\":\"c\","
+                + "\"attempt\":1,\"downtimeMs\":2,\"readyToOpenMs\":3,\"reason\":null}"))
+                .isInstanceOf(MalformedCliEventException.class).hasMessageContaining("without \"reason\"");
+    }
+
+    /** Only the boxed components are optional: a null in any other is refused by name, of every kind of event. */
+    @Test
+    void everyRequiredComponentIsRefusedWhenNull() throws Exception {
+        List<String> refused = new ArrayList<>();
+        for (Class<?> type : CliEvent.class.getPermittedSubclasses()) {
+            CliEvent sample = sample(type);
+            RecordComponent[] components = type.getRecordComponents();
+            for (int i = 0; i < components.length; i++) {
+                Class<?> kind = components[i].getType();
+                if (kind.isPrimitive() || kind == Long.class || kind == Integer.class || kind == Boolean.class) {
+                    continue;
+                }
+                Object[] values = new Object[components.length];
+                for (int j = 0; j < components.length; j++) {
+                    values[j] = j == i ? null : components[j].getAccessor().invoke(sample);
+                }
+                CliEvent withNull = (CliEvent) type.getDeclaredConstructor(
+                        Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new))
+                        .newInstance(values);
+                String field = components[i].getName();
+                assertThatThrownBy(() -> CliEventCodec.write(withNull)).as(type.getSimpleName() + "." + field)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without \"" + field + "\"");
+                refused.add(type.getSimpleName() + "." + field);
+            }
+        }
+        assertThat(refused).contains("State.reason", "Reconnected.reason", "PublishRetry.reason", "Problem.message",
+                "Readiness.detail", "PublishError.message");
     }
 
     @Test
