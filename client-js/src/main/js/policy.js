@@ -2,7 +2,8 @@
 // client's ConnectPolicy: full-jitter backoff, give-up after N failed attempts, and a circuit breaker
 // around connects with Resilience4j's semantics as ConnectPolicy configures it (count-based window of
 // `failures` calls, 100 % failure rate, one trial call when half-open, no automatic OPEN → HALF_OPEN:
-// a trial connect goes out only when readiness says so, never on a timer of its own).
+// a trial connect goes out only when readiness says so, never on a timer of its own). Every delay is
+// a whole number of ms, computed exactly as the Java client computes it.
 
 /** Whether the circuit breaker around connect attempts lets one through (BreakerState). */
 export const BreakerState = Object.freeze({
@@ -15,16 +16,45 @@ export const BreakerState = Object.freeze({
 });
 
 /**
- * Exponential backoff with full jitter: attempt n (from 1) waits a uniformly random time in
- * [0, min(max, initial × multiplier^(n-1))], minus what the failed attempt already waited (a long-poll
- * held for 30 s), but never less than the hinted minimum (Retry-After), which may exceed the cap.
+ * A whole number in [0, bound) from random() in [0, 1): what Java's RandomGenerator.nextLong(bound)
+ * gives, so that both clients round every delay the same way (conformance/reconnect-policy.json).
+ */
+export function randomBelow(random, bound) {
+  return Math.min(bound - 1, Math.floor(random() * bound));
+}
+
+/**
+ * Exponential backoff with full jitter (BackoffConfig and FullJitterBackoff): attempt n (from 1) waits
+ * a whole number of ms, uniformly random in [0, ceiling] where ceiling = min(max, initial ×
+ * multiplier^(n-1)) rounded down, minus what the failed attempt already waited (a long-poll held for
+ * 30 s), but never less than the hinted minimum (Retry-After), which may exceed the cap.
  */
 export function backoffDelay(attempt, config, random, hint = {}) {
-  const ceiling = Math.min(config.backoffMaxMs,
-      config.backoffInitialMs * Math.pow(config.backoffMultiplier, Math.max(0, attempt - 1)));
-  let delay = Math.floor(random() * (ceiling + 1));
+  const ceiling = Math.floor(Math.min(config.backoffMaxMs,
+      config.backoffInitialMs * Math.pow(config.backoffMultiplier, Math.max(0, attempt - 1))));
+  let delay = ceiling <= 0 ? 0 : randomBelow(random, ceiling + 1);
   delay = Math.max(0, delay - (hint.alreadyWaitedMs || 0));
   return Math.max(delay, hint.minimumMs || 0);
+}
+
+/**
+ * The wait after a readiness 429 (ReadinessPoller.throttleWait): what the gateway asked for, capped at
+ * backoffMaxMs (a proxy's Retry-After: 3600 must not park the page for an hour), plus up to a fifth
+ * more, so that the clients turned away at one instant do not all come back at the next.
+ */
+export function throttleWait(retryAfterMs, config, random) {
+  const asked = Math.min(retryAfterMs, config.backoffMaxMs);
+  return asked + randomBelow(random, Math.floor(asked / 5) + 1);
+}
+
+/**
+ * The wait before resend round `round` (from 0) of publishes answered with a retryable error
+ * (PublishReplies.resendDelay): the full delay at the cap, half of it jittered.
+ */
+export function resendDelay(round, config, random) {
+  const ceiling = Math.min(config.resendMaxMs, config.resendInitialMs * Math.pow(2, Math.min(round, 10)));
+  const half = Math.floor(ceiling / 2);
+  return half + randomBelow(random, half + 1);
 }
 
 /**
@@ -103,5 +133,63 @@ export function createBreaker({ failures, openWaitMs, now }) {
       const left = openedAt + openWaitMs - now();
       return left < 0 ? 0 : left + 1;
     },
+  };
+}
+
+/**
+ * The connect policy of one client (ConnectPolicy): the backoff's attempts, which start over only once
+ * a connection proved stable; giving up after giveUpAttempts; the breaker around connects; and how
+ * long the gateway (Retry-After) or the open breaker asked not to try again.
+ */
+export function createConnectPolicy(config, random, now) {
+  const breaker = createBreaker({ failures: config.breakerFailures, openWaitMs: config.breakerOpenWaitMs, now });
+  let attempt = 0;
+  let stable = false;
+  let pacedUntil = 0;
+
+  return {
+    /** Failed attempts of this outage (the backoff's exponent). */
+    get attempt() { return attempt; },
+    /** Whether the current (or last) connection lasted the minimum uptime. */
+    get stable() { return stable; },
+    get breakerState() { return breaker.state; },
+
+    /** The wait after one more failed attempt; null when that was the last allowed (give up). */
+    nextDelay(hint = {}) {
+      attempt++;
+      if (config.giveUpAttempts !== null && attempt >= config.giveUpAttempts) return null;
+      return backoffDelay(attempt, config, random, hint);
+    },
+
+    /** Asks the breaker for one connect; a granted one must end in opened(), failed() or released(). */
+    tryAcquire: () => breaker.tryAcquire(),
+    /** Welcomed; the backoff keeps counting until the connection proves stable. */
+    opened() {
+      breaker.succeeded();
+      stable = false;
+    },
+    failed: () => breaker.failed(),
+    released: () => breaker.released(),
+
+    /** The connection lasted the minimum uptime: the next outage starts its backoff from scratch. False if it had. */
+    becameStable() {
+      if (stable) return false;
+      stable = true;
+      attempt = 0;
+      return true;
+    },
+
+    isOpen: () => breaker.state === BreakerState.OPEN,
+    openForMs: () => breaker.openForMs(),
+
+    /** The gateway or the open breaker asked not to try again within ms. */
+    paceFor(ms) {
+      pacedUntil = now() + ms;
+    },
+    /** What is left of that. */
+    pacedForMs: () => Math.max(0, pacedUntil - now()),
+
+    /** Why the client stops after the last allowed attempt failed with lastProblem. */
+    giveUpReason: (lastProblem) => `gave up after ${config.giveUpAttempts} failed attempts (last: ${lastProblem})`,
   };
 }

@@ -1,5 +1,5 @@
 // Type declarations of the browser client (reconnect.js and the modules it re-exports). Hand-written:
-// keep them in step with engine.js, policy.js, readiness.js, protocol.js and timer.js.
+// keep them in step with the modules (declarations.test.js checks the names against them).
 
 /** The client's states, the same as the Java client's ClientState. */
 export declare const State: Readonly<{
@@ -25,7 +25,10 @@ export interface ClientConfig {
   backoffInitialMs: number;
   /** The ceiling grows by this factor per failed attempt. Default 2. */
   backoffMultiplier: number;
-  /** The ceiling's cap; also caps a 429's Retry-After, and paces the checks while offline. Default 10 000. */
+  /**
+   * The ceiling's cap, not below backoffInitialMs; also caps a 429's Retry-After, and paces the checks
+   * while offline. Default 10 000 (the Java client's is 15 000).
+   */
   backoffMaxMs: number;
   /** How long a readiness long-poll asks the gateway to hold the request (?wait=). Default 30 000. */
   readinessWaitMs: number;
@@ -138,6 +141,23 @@ export interface PublishRejection {
   body: string;
 }
 
+/**
+ * A publish that was never acknowledged when the client ended (CLOSED or FAILED): this client sends it
+ * no more. It may or may not have been stored (an ack can be lost with the connection). When
+ * savedForReload, the page's saved session still holds it, so a reload of the page sends it again under
+ * the same key (and the log stores it once); forgetSavedSession() drops it.
+ */
+export interface PublishAbandoned {
+  key: string;
+  body: string;
+  /** How the client ended. */
+  state: 'CLOSED' | 'FAILED';
+  /** e.g. "the client failed before the server acknowledged the publish: gave up after 5 failed attempts (…)". */
+  reason: string;
+  savedForReload: boolean;
+  at: number;
+}
+
 export interface Reconnect {
   downtimeMs: number;
   readyToOpenMs: number;
@@ -202,6 +222,8 @@ export interface ClientListener {
   onAck?(ack: Ack): void;
   onPublishRetry?(retry: PublishRetry): void;
   onPublishRejected?(rejection: PublishRejection): void;
+  /** Once per publish without an ack, right after the change to CLOSED or FAILED. */
+  onPublishAbandoned?(abandoned: PublishAbandoned): void;
   onReconnect?(reconnect: Reconnect): void;
   onProblem?(problem: Problem): void;
   onStats?(stats: ClientStats): void;
@@ -265,11 +287,15 @@ export interface ReconnectingClient {
   start(): void;
   /**
    * Queues body under a fresh idempotency key and returns the key; sent now when OPEN, else after the
-   * next welcome, and again after every welcome until acked (onAck) or refused (onPublishRejected).
+   * next welcome, and again after every welcome until acked (onAck), refused (onPublishRejected) or
+   * abandoned when the client ends (onPublishAbandoned).
    * Throws TypeError (not a string), RangeError (too large for a frame), Error (CLOSED/FAILED, or maxPending full).
    */
   publish(body: string): string;
-  /** The page's own close: CLOSED, for good. The saved session stays (a reload resumes). */
+  /**
+   * The page's own close: CLOSED, for good; every unacked publish goes to onPublishAbandoned. The saved
+   * session stays (a reload resumes and sends those publishes again).
+   */
   close(): void;
   /** Tells the client the network came back (true) or went (false); the browser's events do this already. */
   networkChanged(online: boolean): void;
@@ -294,7 +320,10 @@ export interface BackoffSettings {
   backoffMaxMs: number;
 }
 
-/** Full jitter: random in [0, min(max, initial × multiplier^(attempt-1))], minus alreadyWaitedMs, at least minimumMs. */
+/**
+ * Full jitter: a whole number of ms, random in [0, ceiling] with ceiling = min(max, initial ×
+ * multiplier^(attempt-1)) rounded down (as the Java client), minus alreadyWaitedMs, at least minimumMs.
+ */
 export declare function backoffDelay(attempt: number, config: BackoffSettings, random: () => number,
   hint?: { minimumMs?: number; alreadyWaitedMs?: number }): number;
 

@@ -3,11 +3,17 @@
 //   import { createReconnectingClient } from '/reconnect/reconnect.js';
 //
 // (the gateway serves this package from the client-js jar's META-INF/resources/reconnect/). The parts:
-// engine.js (state machine), policy.js (backoff, circuit breaker), session.js (last seq and unacked
-// publishes, saved for a reload), readiness.js (GET /readiness answers), protocol.js (frames, close
-// and error codes, limits), timer.js (a re-armable timer).
+// engine.js (the state machine) and what it delegates to: readiness-poller.js, policy.js (backoff,
+// circuit breaker), connection.js (one socket, with heartbeat.js and publish-replies.js), session.js
+// and saved-session.js (last seq and unacked publishes, saved for a reload), outage.js; states.js,
+// config.js (settings and options), environment.js (the browser), events.js (the listener),
+// readiness.js (GET /readiness answers), protocol.js (frames, close and error codes, limits),
+// timer.js (a re-armable timer), text.js.
 
-export { State, DEFAULTS, canMoveTo, resolveConfig, createReconnectingClient, newKey } from './engine.js';
+export { createReconnectingClient } from './engine.js';
+export { State, canMoveTo } from './states.js';
+export { DEFAULTS, resolveConfig } from './config.js';
+export { newKey } from './environment.js';
 export { BreakerState, backoffDelay, createBreaker } from './policy.js';
 export { parseReadiness, parseRetryAfter, summarize } from './readiness.js';
 export {

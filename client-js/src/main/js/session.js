@@ -1,49 +1,27 @@
 // session.js: what outlives one socket: the last seq delivered (the next hello's lastSeq) and the
-// publishes without an ack (the Java client's stream sequence and publish/Outbox). It is saved in
-// storage (sessionStorage in a page) on every change, so a reloaded page resumes where it was and
-// sends its unacked publishes again under the same keys.
+// outbox of publishes without an ack (the Java client's stream/SequenceTracker and publish/Outbox).
+// Every change is saved (saved-session.js), so a reloaded page resumes where it was and sends its
+// unacked publishes again under the same keys: the outbox when it changes, the position alone on
+// every message.
+
+import { publishableError } from './protocol.js';
 
 /**
  * @param {object} options
  * @param {number} options.maxPending most publishes held without an ack
- * @param {{getItem: Function, setItem: Function, removeItem: Function} | null} options.storage null: not saved
- * @param {string} options.storageKey
+ * @param {ReturnType<import('./saved-session.js').createSavedSession>} options.saved
  * @param {() => number} options.now
- * @param {(kind: string, message: string) => void} options.problem
+ * @param {() => string} options.newKey a fresh idempotency key
  */
-export function createSession({ maxPending, storage, storageKey, now, problem }) {
+export function createSession({ maxPending, saved, now, newKey }) {
   let lastSeq = 0;
   let restored = false;
   const pending = new Map();  // key → { key, body, since }: oldest first
 
-  function save() {
-    if (!storage) return;
-    try {
-      storage.setItem(storageKey, JSON.stringify({ lastSeq, pending: Array.from(pending.values()) }));
-    } catch (e) {
-      // Full or forbidden: the page goes on, only a reload would start from scratch.
-      problem('STORAGE', `could not save the session for a reload (${e.message || e})`);
-    }
-  }
-
-  function load() {
-    if (!storage) return;
-    let saved;
-    try {
-      const text = storage.getItem(storageKey);
-      if (text === null || text === undefined) return;
-      saved = JSON.parse(text);
-    } catch (e) {
-      problem('STORAGE', `could not read the saved session (${e.message || e}); starting from scratch`);
-      return;
-    }
-    if (!saved || typeof saved !== 'object' || !Number.isSafeInteger(saved.lastSeq) || saved.lastSeq < 0
-        || !Array.isArray(saved.pending)) {
-      problem('STORAGE', 'the saved session is not one this client wrote; starting from scratch');
-      return;
-    }
-    lastSeq = saved.lastSeq;
-    for (const p of saved.pending) {
+  const loaded = saved.load();
+  if (loaded) {
+    lastSeq = loaded.lastSeq;
+    for (const p of loaded.pending) {
       if (pending.size >= maxPending) break;
       if (p && typeof p.key === 'string' && typeof p.body === 'string' && !pending.has(p.key)) {
         pending.set(p.key, { key: p.key, body: p.body, since: Number.isFinite(p.since) ? p.since : now() });
@@ -52,7 +30,9 @@ export function createSession({ maxPending, storage, storageKey, now, problem })
     restored = true;
   }
 
-  load();
+  function saveOutbox() {
+    saved.saveOutbox(lastSeq, Array.from(pending.values()));
+  }
 
   return {
     get lastSeq() { return lastSeq; },
@@ -64,12 +44,25 @@ export function createSession({ maxPending, storage, storageKey, now, problem })
     /** The publishes without an ack, oldest first. */
     unacked: () => Array.from(pending.values()),
 
+    /**
+     * A fresh key for body (Outbox.newKeyFor), after the very check the server makes on the very frame
+     * it will see: a body it refuses would stay pending and be resent after every reconnect, forever.
+     * Throws TypeError (not a string) or RangeError (too large, in the server's words).
+     */
+    newKeyFor(body) {
+      if (typeof body !== 'string') throw new TypeError('body must be a string');
+      const key = newKey();
+      const tooLarge = publishableError(key, body);
+      if (tooLarge) throw new RangeError(tooLarge);
+      return key;
+    },
+
     /** Holds body under key until remove(key); throws when maxPending are held already. */
     add(key, body) {
       if (pending.size >= maxPending) throw new Error(`${maxPending} publishes are waiting for an ack already`);
       const entry = { key, body, since: now() };
       pending.set(key, entry);
-      save();
+      saveOutbox();
       return entry;
     },
 
@@ -78,7 +71,7 @@ export function createSession({ maxPending, storage, storageKey, now, problem })
       const entry = pending.get(key);
       if (!entry) return null;
       pending.delete(key);
-      save();
+      saveOutbox();
       return entry;
     },
 
@@ -87,7 +80,7 @@ export function createSession({ maxPending, storage, storageKey, now, problem })
       if (seq <= lastSeq) return null;
       const skipped = seq - lastSeq - 1;
       lastSeq = seq;
-      save();
+      saved.savePosition(lastSeq);
       return skipped;
     },
 
@@ -96,22 +89,30 @@ export function createSession({ maxPending, storage, storageKey, now, problem })
       if (to <= lastSeq || to < from) return 0;
       const lost = to - Math.max(from, lastSeq + 1) + 1;
       lastSeq = to;
-      save();
+      saved.savePosition(lastSeq);
       return lost;
     },
 
-    /** The server's log went backwards: resume after `to`. */
+    /** The server's log went backwards: resume after `to`. Saved with the outbox, so no entry stays ahead. */
     rewind(to) {
       lastSeq = to;
-      save();
+      saveOutbox();
+    },
+
+    /**
+     * The client stopped for good: hands over the unacked publishes, oldest first, each with whether the
+     * saved session holds it (then a reload of the page sends it again under its key). The saved copy
+     * is left as it is.
+     */
+    abandonAll() {
+      const all = Array.from(pending.values(), p => ({ ...p, savedForReload: saved.holds(p.key) }));
+      pending.clear();
+      return all;
     },
 
     /** Removes the saved copy (what is held in memory stays). */
     forget() {
-      if (!storage) return;
-      try {
-        storage.removeItem(storageKey);
-      } catch (e) { /* nothing saved, or nothing we may touch */ }
+      saved.forget();
     },
   };
 }

@@ -1,12 +1,17 @@
 // The shared conformance table (conformance/reconnect-policy.json at the repository root), which the Java
 // client's ConformanceTableTest runs too: the same steps against this engine on fake time, fetch and
 // sockets must give the same transitions, delays and counters. The table's "about" says what each step means.
+// Its other sections (allowed transitions, defaults, close codes, publish errors) are checked against this
+// client's code here and against the Java client's in ConformanceTablesTest, so neither copy can drift.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { harness, flush, readiness, FakeStorage } from './harness.js';
+import {
+  DEFAULTS, State, canMoveTo, describeClose, isRetryableError, isSessionClose, isTerminalClose,
+} from '../../main/js/reconnect.js';
 
 const TABLE_PATH = fileURLToPath(new URL('../../../../conformance/reconnect-policy.json', import.meta.url));
 const table = JSON.parse(readFileSync(TABLE_PATH, 'utf8'));
@@ -129,3 +134,35 @@ for (const testCase of table.cases) {
     assert.deepEqual(h.events.states.map(c => c.to), testCase.transitions, 'transitions');
   });
 }
+
+test('allowedTransitions is this client\'s canMoveTo', () => {
+  const allowed = table.allowedTransitions;
+  assert.deepEqual(Object.keys(allowed).sort(), Object.values(State).sort());
+  for (const from of Object.values(State)) {
+    for (const to of Object.values(State)) {
+      assert.equal(canMoveTo(from, to), allowed[from].includes(to), `${from} -> ${to}`);
+    }
+  }
+});
+
+test('clientDefaults are this client\'s DEFAULTS, setting by setting', () => {
+  const browser = {};
+  for (const [name, value] of Object.entries(table.clientDefaults)) {
+    const mine = value !== null && typeof value === 'object' ? value.browser : value;
+    if (mine !== undefined) browser[name] = mine;
+  }
+  assert.deepEqual(browser, { ...DEFAULTS });
+});
+
+test('closeCodes: how this client takes each close and tells it', () => {
+  for (const { code, reason, kind, described } of table.closeCodes) {
+    const mine = isTerminalClose(code) ? 'terminal' : isSessionClose(code) ? 'session' : 'drop';
+    assert.equal(mine, kind, `close ${code}`);
+    assert.equal(describeClose(code, reason), described, `close ${code} "${reason}"`);
+  }
+});
+
+test('publishErrors: the codes after which this client sends a publish again under its key', () => {
+  for (const code of table.publishErrors.retryable) assert.equal(isRetryableError(code), true, code);
+  for (const code of table.publishErrors.final) assert.equal(isRetryableError(code), false, code);
+});

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as api from '../../main/js/reconnect.js';
 import { harness } from './harness.js';
 
@@ -27,6 +27,16 @@ test('ClientConfig declares exactly the settings of DEFAULTS', () => {
 
 test('ClientStats declares exactly the fields of stats()', () => {
   assert.deepEqual(members('ClientStats'), Object.keys(harness().client.stats()).sort());
+});
+
+test('ClientListener declares exactly the callbacks the modules call', () => {
+  const dir = new URL('../../main/js/', import.meta.url);
+  const called = new Set();
+  for (const file of readdirSync(dir).filter(name => name.endsWith('.js'))) {
+    const source = readFileSync(new URL(file, dir), 'utf8');
+    for (const match of source.matchAll(/emit\('(on[A-Za-z]+)'/g)) called.add(match[1]);
+  }
+  assert.deepEqual(members('ClientListener'), [...called].sort());
 });
 
 test('ReconnectingClient declares exactly the client\'s members', () => {

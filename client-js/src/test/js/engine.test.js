@@ -1,28 +1,10 @@
 // The client's policy against fake time, fetch and sockets: readiness first, backoff, close codes,
-// heartbeat, the acked outbox, resume by seq.
+// heartbeat, resume by seq. (The transition table is checked against the shared conformance table.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, flush } from './harness.js';
-import { State, canMoveTo, backoffDelay, DEFAULTS } from '../../main/js/reconnect.js';
-
-test('the transition table is the Java client\'s ClientState.canMoveTo', () => {
-  const javaTable = {
-    NEW: ['WAITING_FOR_READINESS', 'CLOSED', 'FAILED'],
-    WAITING_FOR_READINESS: ['CONNECTING', 'BACKING_OFF', 'CLOSED', 'FAILED'],
-    CONNECTING: ['OPEN', 'BACKING_OFF', 'CLOSED', 'FAILED'],
-    OPEN: ['WAITING_FOR_READINESS', 'BACKING_OFF', 'CLOSED', 'FAILED'],
-    BACKING_OFF: ['WAITING_FOR_READINESS', 'CLOSED', 'FAILED'],
-    CLOSED: [],
-    FAILED: [],
-  };
-  assert.deepEqual(Object.keys(State).sort(), Object.keys(javaTable).sort());
-  for (const from of Object.keys(State)) {
-    for (const to of Object.keys(State)) {
-      assert.equal(canMoveTo(from, to), javaTable[from].includes(to), `${from} -> ${to}`);
-    }
-  }
-});
+import { State, backoffDelay, DEFAULTS } from '../../main/js/reconnect.js';
 
 test('readiness first: no socket until the gateway says ready, then hello and OPEN', async () => {
   const h = harness();
@@ -38,7 +20,8 @@ test('readiness first: no socket until the gateway says ready, then hello and OP
   assert.equal(h.sockets.length, 0, 'no connect on a not-ready answer');
   await h.time.advance(h.time.nextDueIn());
   assert.equal(h.fetch.requests.length, 2);
-  assert.match(h.fetch.requests[1].url, /\/readiness\?index=42&wait=30s$/, 'the next ask is a long-poll on the index');
+  assert.match(h.fetch.requests[1].url, /\/readiness\?index=42&wait=30000ms$/,
+    'the next ask is a long-poll on the index, its wait in ms as the Java client writes it');
   assert.equal(h.sockets.length, 0);
 
   await h.answer(true, { index: 43 });
@@ -78,6 +61,9 @@ test('full jitter: a uniformly random wait up to the exponential ceiling, capped
   assert.equal(backoffDelay(3, config, () => 0.5), 1000);
   assert.equal(backoffDelay(3, config, () => 0.5, { alreadyWaitedMs: 600 }), 400, 'minus what was waited');
   assert.equal(backoffDelay(3, config, () => 0.5, { minimumMs: 30_000 }), 30_000, 'Retry-After wins, even above the cap');
+  const oneAndAHalf = { backoffInitialMs: 100, backoffMultiplier: 1.5, backoffMaxMs: 10_000 };
+  assert.equal(backoffDelay(4, oneAndAHalf, () => 1 - 1e-9), 337, 'a ceiling of 337.5 ms is 337, as the Java client floors it');
+  assert.equal(backoffDelay(5, oneAndAHalf, () => 1 - 1e-9), 506);
 });
 
 test('a not-ready answer with Retry-After is not asked again before it', async () => {
@@ -195,54 +181,6 @@ test('heartbeat: silence of heartbeatMisses x the announced interval ends the co
   assert.ok(socket.closedByClient, 'the dead socket is closed');
 });
 
-test('publishes wait in a bounded outbox, go out after the welcome, and are resent under the same key until acked', async () => {
-  const h = harness({ config: { maxPending: 2 } });
-  h.client.start();
-  await flush();
-  const k1 = h.client.publish('one');
-  const k2 = h.client.publish('two');
-  assert.throws(() => h.client.publish('three'), /2 publishes are waiting for an ack already/);
-  assert.equal(h.client.stats().pending, 2);
-  const first = await h.connect();
-  assert.deepEqual(first.publishes(), [{ type: 'publish', key: k1, body: 'one' },
-    { type: 'publish', key: k2, body: 'two' }]);
-  first.serverSends({ type: 'ack', key: k1, seq: 10 });
-  assert.equal(h.events.acks.length, 1);
-  assert.equal(h.events.acks[0].seq, 10);
-  assert.equal(h.client.stats().pending, 1);
-  await h.time.advance(DEFAULTS.minimumUptimeMs);
-  first.serverCloses(1006);
-  const second = await h.connect();
-  assert.deepEqual(second.publishes(), [{ type: 'publish', key: k2, body: 'two' }], 'only the unacked one, same key');
-  second.serverSends({ type: 'ack', key: k2, seq: 11 });
-  second.serverSends({ type: 'ack', key: k2, seq: 11 });  // a second ack of a resent publish
-  assert.equal(h.events.acks.length, 2);
-  assert.equal(h.client.stats().pending, 0);
-});
-
-test('a retryable error keeps the publish and sends it again under its key; a refusal ends it', async () => {
-  const h = harness();
-  h.client.start();
-  await flush();
-  const socket = await h.connect();
-  const key = h.client.publish('hello');
-  socket.serverSends({ type: 'error', code: 'log_unavailable', message: 'log down', key });
-  assert.equal(h.events.retries.length, 1);
-  assert.equal(socket.publishes().length, 1);
-  await h.time.advance(DEFAULTS.resendInitialMs);
-  assert.deepEqual(socket.publishes().map(p => p.key), [key, key]);
-  socket.serverSends({ type: 'error', code: 'key_conflict', message: 'other body', key });
-  assert.equal(h.events.rejections.length, 1);
-  assert.equal(h.events.rejections[0].code, 'key_conflict');
-  assert.equal(h.client.stats().pending, 0);
-});
-
-test('a body too large for a frame is refused at once, with the reason', () => {
-  const h = harness();
-  assert.throws(() => h.client.publish('x'.repeat(70_000)), /too large/);
-  assert.throws(() => h.client.publish(42), /must be a string/);
-});
-
 test('resume by seq: the hello after a reconnect carries the last seq seen; duplicates are dropped', async () => {
   const h = harness();
   h.client.start();
@@ -308,6 +246,9 @@ test('bad options fail at once with the reason', () => {
   assert.throws(() => harness({ config: { backofInitialMs: 1 } }), /unknown config option "backofInitialMs"/);
   assert.throws(() => harness({ config: { backoffMaxMs: -5 } }), /backoffMaxMs must be a whole number of at least 1, was -5/);
   assert.throws(() => harness({ config: { giveUpAttempts: 0 } }), /giveUpAttempts must be null/);
+  assert.throws(() => harness({ config: { backoffInitialMs: 20_000 } }),
+    /backoffMaxMs \(10000\) must not be below config.backoffInitialMs \(20000\)/, 'as the Java client\'s BackoffConfig');
+  assert.throws(() => harness({ config: { backoffMultiplier: Infinity } }), /backoffMultiplier must be a finite number/);
 });
 
 test('a readiness request without an answer times out: counted as unreachable, aborted, backed off', async () => {

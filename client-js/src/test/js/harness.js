@@ -143,12 +143,31 @@ export function fakeWebSocketClass() {
   return FakeWebSocket;
 }
 
-/** A sessionStorage stand-in. */
+/**
+ * A sessionStorage stand-in that records every write. refuse(key), when set, is called before a write
+ * and refuses it by throwing (a full storage, or one a sandboxed frame may not use).
+ */
 export class FakeStorage {
-  constructor() { this.map = new Map(); }
+  constructor() {
+    this.map = new Map();
+    this.writes = [];
+    this.refuse = null;
+  }
+
   getItem(key) { return this.map.has(key) ? this.map.get(key) : null; }
-  setItem(key, value) { this.map.set(key, String(value)); }
+
+  setItem(key, value) {
+    if (this.refuse) this.refuse(key);
+    this.writes.push({ key, value: String(value) });
+    this.map.set(key, String(value));
+  }
+
   removeItem(key) { this.map.delete(key); }
+}
+
+/** What a browser throws when sessionStorage is full. */
+export function quotaExceeded() {
+  throw new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
 }
 
 /**
@@ -165,7 +184,7 @@ export function harness(opts = {}) {
   let online = opts.online === undefined ? true : opts.online;
   let keys = 0;
   const events = { states: [], checks: [], messages: [], acks: [], retries: [], rejections: [], problems: [],
-    reconnects: [] };
+    reconnects: [], abandoned: [] };
   const client = createReconnectingClient({
     gateway: 'http://127.0.0.1:29999/',
     config: opts.config || {},
@@ -178,6 +197,7 @@ export function harness(opts = {}) {
       onPublishRejected: (r) => events.rejections.push(r),
       onProblem: (p) => events.problems.push(p),
       onReconnect: (r) => events.reconnects.push(r),
+      onPublishAbandoned: (a) => events.abandoned.push(a),
     },
     env: {
       clock: { now: () => time.now() },
@@ -222,4 +242,13 @@ export function harness(opts = {}) {
     transitions() { return events.states.map(c => `${c.from}->${c.to}`); },
   };
   return h;
+}
+
+/** A started client on fakes (opts as for harness()), OPEN on its first socket. */
+export async function openClient(opts = {}) {
+  const h = harness(opts);
+  h.client.start();
+  await flush();
+  const socket = await h.connect();
+  return { h, socket };
 }

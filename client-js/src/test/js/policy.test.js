@@ -1,10 +1,11 @@
-// Circuit breaker, give-up, minimum uptime, resume across a reload, the browser's network and
-// visibility events, and the Timer: the policy the Java client has (ConnectPolicy, Outage).
+// Circuit breaker, give-up, minimum uptime, the delays' rounding, and the Timer: the policy the Java
+// client has (ConnectPolicy, Outage, PublishReplies.resendDelay).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, flush, FakeStorage, FakeTime } from './harness.js';
-import { State, BreakerState, createBreaker, Timer, DEFAULTS } from '../../main/js/reconnect.js';
+import { harness, flush, FakeTime } from './harness.js';
+import { State, BreakerState, createBreaker, Timer } from '../../main/js/reconnect.js';
+import { randomBelow, resendDelay, throttleWait } from '../../main/js/policy.js';
 
 test('breaker: opens after N failed connects in a row, refuses until the wait is over, one trial when half-open', () => {
   let now = 0;
@@ -63,6 +64,9 @@ test('the client opens its breaker after breakerFailures failed upgrades and doe
   assert.match(h.events.states.at(-1).reason, /circuit breaker open/);
   await h.time.advance(h.time.nextDueIn());
   assert.equal(h.state, State.WAITING_FOR_READINESS);
+  // Ready before, but the breaker is open: a long-poll for what is left of its wait (8 s - the 500 ms
+  // backoff + the millisecond after it), in ms as the Java client writes it.
+  assert.match(h.fetch.requests.at(-1).url, /\?index=7&wait=7501ms$/);
   await h.answer(true);                               // ready, but the breaker refuses
   assert.equal(h.sockets.length, 2, 'no connect while the breaker is open');
   assert.equal(h.state, State.BACKING_OFF);
@@ -132,170 +136,6 @@ test('minimum uptime: a connection lost sooner backs off without resetting the b
   assert.equal(h.state, State.WAITING_FOR_READINESS, 'a stable connection lost: readiness at once');
 });
 
-test('resume across a reload: lastSeq and the unacked publishes come back from storage', async () => {
-  const storage = new FakeStorage();
-  const time = new FakeTime();
-  const before = harness({ storage, time });
-  before.client.start();
-  await flush();
-  const socket = await before.connect();
-  for (const seq of [1, 2, 3, 4, 5]) socket.serverSends({ type: 'message', seq, body: `m${seq}`, publishedAt: 1 });
-  const acked = before.client.publish('acked');
-  const unacked = before.client.publish('unacked');
-  socket.serverSends({ type: 'ack', key: acked, seq: 6 });
-  before.client.close();                               // the page's pagehide
-
-  const after = harness({ storage, time });            // the reloaded page
-  assert.equal(after.client.stats().lastSeq, 5);
-  assert.equal(after.client.stats().restored, true);
-  assert.deepEqual(after.client.stats().pendingPublishes.map(p => [p.key, p.body]), [[unacked, 'unacked']]);
-  after.client.start();
-  await flush();
-  await after.answer(true);
-  after.socket.serverOpens();
-  assert.deepEqual(after.socket.sent[0], { type: 'hello', lastSeq: 5 });
-  after.socket.welcome();
-  assert.deepEqual(after.socket.publishes(), [{ type: 'publish', key: unacked, body: 'unacked' }],
-    'resent under the same key, so the log stores it once');
-  after.socket.serverSends({ type: 'message', seq: 5, body: 'm5', publishedAt: 1 });
-  assert.equal(after.client.stats().duplicates, 1);
-});
-
-test('a saved session that is not ours is ignored with a problem, and forgetSavedSession() clears it', () => {
-  const storage = new FakeStorage();
-  storage.setItem('reconnect:ws://127.0.0.1:29999/ws', '{"lastSeq":"x"}');
-  const h = harness({ storage });
-  assert.equal(h.client.stats().lastSeq, 0);
-  assert.ok(h.events.problems.some(p => p.kind === 'STORAGE'));
-  h.client.publish('a');
-  assert.notEqual(storage.getItem('reconnect:ws://127.0.0.1:29999/ws'), null);
-  h.client.forgetSavedSession();
-  assert.equal(storage.getItem('reconnect:ws://127.0.0.1:29999/ws'), null);
-});
-
-test('offline: no readiness requests while the browser is offline; online asks after a jitter only', async () => {
-  const h = harness({ online: false, config: { backoffMaxMs: 10_000, backoffInitialMs: 500 } });
-  h.client.start();
-  await flush();
-  assert.equal(h.fetch.requests.length, 0, 'offline at start: no request');
-  await h.time.advance(9_999);
-  assert.equal(h.fetch.requests.length, 0);
-  h.setOnline(true);
-  await flush();
-  assert.equal(h.fetch.requests.length, 0, 'not at the very instant every page on the network comes back');
-  await h.time.advance(250);                 // random 0.5 of backoffInitialMs: the jitter
-  assert.equal(h.fetch.requests.length, 1, 'asked once the jitter is over, not after the offline probe interval');
-  h.setOnline(false);
-  await flush();
-  assert.equal(h.fetch.requests[0].aborted, true, 'the request out is abandoned');
-  assert.ok(h.events.problems.some(p => p.kind === 'OFFLINE'));
-  await h.time.advance(9_999);
-  assert.equal(h.fetch.requests.length, 1);
-});
-
-test('offline: navigator.onLine may be wrong, so an offline client still asks once per backoffMaxMs', async () => {
-  const h = harness({ online: false, config: { backoffMaxMs: 10_000 } });
-  h.client.start();
-  await flush();
-  await h.time.advance(10_000);
-  assert.equal(h.fetch.requests.length, 1);
-});
-
-test('online while backing off: readiness after a jitter instead of the rest of the backoff', async () => {
-  const h = harness({ config: { backoffInitialMs: 8000 } });
-  h.client.start();
-  await flush();
-  await h.answer(true);
-  h.socket.serverCloses(1006);
-  assert.equal(h.state, State.BACKING_OFF);
-  h.setOnline(false);
-  h.setOnline(true);
-  await flush();
-  assert.equal(h.state, State.BACKING_OFF, 'a jitter first: every page on the network comes back at once');
-  await h.time.advance(4000);                // random 0.5 of backoffInitialMs
-  assert.equal(h.state, State.WAITING_FOR_READINESS);
-  assert.equal(h.fetch.open().length, 1);
-});
-
-test('online does not cut short what the gateway asked for: a Retry-After still runs out', async () => {
-  const h = harness({ config: { backoffInitialMs: 100, backoffMaxMs: 10_000 } });
-  h.client.start();
-  await flush();
-  h.fetch.respond(429, '', { 'Retry-After': '5' });
-  await flush();
-  assert.equal(h.events.checks.at(-1).nextInMs, 5500);   // 5 s and half of the fifth more (random 0.5)
-  h.setOnline(false);
-  h.setOnline(true);
-  await flush();
-  await h.time.advance(5499);
-  assert.equal(h.fetch.requests.length, 1, 'not before the Retry-After the gateway asked for');
-  await h.time.advance(100);                 // and at most the jitter after it
-  assert.equal(h.fetch.requests.length, 2);
-});
-
-test('online does not cut short an open breaker\'s wait', async () => {
-  const h = harness({ config: { backoffInitialMs: 100, breakerFailures: 1, breakerOpenWaitMs: 5000 } });
-  h.client.start();
-  await flush();
-  await h.answer(true);
-  h.socket.serverCloses(1006);               // a failed upgrade: the breaker opens for 5 s
-  await h.time.advance(h.time.nextDueIn());  // the backoff is over: readiness again
-  await h.answer(true);                      // ready, but the breaker refuses: backing off for its wait
-  assert.equal(h.state, State.BACKING_OFF);
-  assert.equal(h.client.breakerState, 'OPEN');
-  h.setOnline(false);
-  h.setOnline(true);
-  await flush();
-  await h.time.advance(1000);
-  assert.equal(h.state, State.BACKING_OFF, 'still within the breaker\'s wait');
-  await h.time.advance(5000);
-  assert.equal(h.state, State.WAITING_FOR_READINESS);
-});
-
-test('visible again: a heartbeat deadline that passed in a throttled background tab is noticed at once', async () => {
-  const h = harness();
-  h.client.start();
-  await flush();
-  await h.connect({ heartbeatMillis: 1000 });
-  h.setVisible(false);
-  // A hidden tab's timers may be delayed: time passes, the heartbeat timer has not run yet.
-  h.time.nowMs += 10_000;
-  h.setVisible(true);
-  assert.notEqual(h.state, State.OPEN);
-  assert.equal(h.client.stats().heartbeatTimeouts, 1);
-});
-
-test('visible again: a wait between readiness checks that is over is acted on at once, one not over is kept', async () => {
-  const h = harness({ random: () => 0 });
-  h.client.start();
-  await flush();
-  await h.answer(false, { index: null, headers: { 'Retry-After': '20' } });
-  h.setVisible(false);
-  h.time.nowMs += 10_000;                              // throttled: no timer ran
-  h.setVisible(true);
-  await flush();
-  assert.equal(h.fetch.requests.length, 1, 'Retry-After is not over: no request');
-  h.setVisible(false);
-  h.time.nowMs += 10_000;
-  h.setVisible(true);
-  await flush();
-  assert.equal(h.fetch.requests.length, 2, 'the wait is over: asked at once');
-  h.setVisible(true);                                  // a request is out: not a second one
-  await flush();
-  assert.equal(h.fetch.requests.length, 2);
-});
-
-test('close() stops listening to the browser\'s events', async () => {
-  const h = harness({ online: false });
-  h.client.start();
-  await flush();
-  h.client.close();
-  h.setOnline(true);
-  h.setVisible(true);
-  await flush();
-  assert.equal(h.fetch.requests.length, 0);
-});
-
 test('Timer: fireIfDue runs a task whose time has come and nothing else', async () => {
   const time = new FakeTime();
   const timer = new Timer(time, () => time.now());
@@ -330,28 +170,15 @@ test('Timer: schedule replaces what was pending, counts tries, reset starts over
   assert.equal(timer.tries, 0);
 });
 
-test('DEFAULTS match the Java client where it has the same setting', () => {
-  assert.equal(DEFAULTS.backoffInitialMs, 500);
-  assert.equal(DEFAULTS.readinessWaitMs, 30_000);
-  assert.equal(DEFAULTS.readinessTimeoutMs, 5_000);
-  assert.equal(DEFAULTS.connectTimeoutMs, 10_000);
-  assert.equal(DEFAULTS.minimumUptimeMs, 5_000);
-  assert.equal(DEFAULTS.breakerFailures, 3);
-  assert.equal(DEFAULTS.breakerOpenWaitMs, 5_000);
-  assert.equal(DEFAULTS.maxPending, 1_000);
-  assert.equal(DEFAULTS.giveUpAttempts, null);
-  assert.equal(DEFAULTS.giveUpAfterMs, null);
-});
-
-test('a storage that refuses to save (full, or forbidden) costs a problem, not the client', async () => {
-  const storage = new FakeStorage();
-  storage.setItem = () => { throw new Error('QuotaExceededError'); };
-  const h = harness({ storage });
-  h.client.start();
-  await flush();
-  const socket = await h.connect();
-  socket.serverSends({ type: 'message', seq: 1, body: 'a', publishedAt: 1 });
-  assert.equal(h.client.stats().lastSeq, 1);
-  assert.equal(h.events.messages.length, 1);
-  assert.ok(h.events.problems.some(p => p.kind === 'STORAGE' && /QuotaExceededError/.test(p.message)));
+test('delays are whole milliseconds, drawn as Java\'s nextLong(bound) draws them', () => {
+  const top = () => 1 - 1e-9;
+  assert.equal(randomBelow(() => 0, 10), 0);
+  assert.equal(randomBelow(top, 10), 9);
+  assert.equal(randomBelow(() => 1 - Number.EPSILON / 2, 1e9), 1e9 - 1, 'never the bound itself, whatever the rounding');
+  const config = { backoffMaxMs: 2003, resendInitialMs: 125, resendMaxMs: 5000 };
+  assert.equal(throttleWait(5000, config, top), 2003 + 400, 'capped at 2003, plus a fifth of it rounded down (400)');
+  assert.equal(throttleWait(1000, config, () => 0), 1000);
+  assert.equal(resendDelay(0, config, top), 62 + 62, 'half of 125 is 62, as Java\'s integer division has it');
+  assert.equal(resendDelay(3, config, () => 0), 500);
+  assert.equal(resendDelay(20, config, top), 5000, 'rounds beyond the cap wait the cap');
 });

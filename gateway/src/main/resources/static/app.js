@@ -116,6 +116,12 @@ function onPublishRejected(rejection) {
   setText('publish-error', `not stored: ${rejection.code}: ${rejection.message} ("${rejection.body.slice(0, 60)}")`);
 }
 
+function onPublishAbandoned(abandoned) {
+  const kept = abandoned.savedForReload ? '; kept for a reload, which sends it again under the same key' : '';
+  setText('publish-error', `not acknowledged when the client ended: ${abandoned.reason}${kept} `
+      + `("${abandoned.body.slice(0, 60)}")`);
+}
+
 function onProblem(problem) {
   const list = $('problems');
   list.prepend(row('li', problem.at, `${problem.kind} ${problem.message}`, { 'data-kind': problem.kind }));
@@ -152,7 +158,7 @@ const client = createReconnectingClient({
   gateway: window.location.href,
   // The client listens to the browser's online/offline and visibilitychange events itself, and keeps
   // lastSeq and the unacked publishes in sessionStorage, so a reload resumes where the page was.
-  listener: { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRetry, onPublishRejected, onProblem, onStats },
+  listener: { onStateChange, onReadinessCheck, onMessage, onAck, onPublishRetry, onPublishRejected, onPublishAbandoned, onProblem, onStats },
 });
 
 $('publish-form').addEventListener('submit', (event) => {
