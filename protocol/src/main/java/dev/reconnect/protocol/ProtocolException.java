@@ -1,6 +1,9 @@
 package dev.reconnect.protocol;
 
-/** A frame that cannot be understood. The message is fit to show to the peer as it is. */
+/**
+ * A frame, or a value in one, that the protocol's rules refuse. The code is one of {@link ErrorCodes}, the one
+ * the peer is told in its error frame; the message is fit to show to the peer as it is.
+ */
 public class ProtocolException extends RuntimeException {
     private final String code;
 

@@ -1,6 +1,7 @@
 package dev.reconnect.ws.log;
 
 import dev.reconnect.protocol.Durations;
+import dev.reconnect.protocol.ErrorCodes;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.log.LogPage;
@@ -103,7 +104,8 @@ public class LogClient {
             }
         }
         if (status == 409 || status == 400 || status == 413) {
-            throw new LogRejectedException(status == 409, errorText(answer.body()));
+            throw new LogRejectedException(status == 409 ? ErrorCodes.KEY_CONFLICT : ErrorCodes.BAD_VALUE,
+                    errorText(answer.body()));
         }
         if (status == 429) {
             throw busy(answer, "a publish");

@@ -1,15 +1,14 @@
 package dev.reconnect.ws.log;
 
-/** The message log refused a publish (bad value, or a key reused with another body). */
-public class LogRejectedException extends RuntimeException {
-    private final boolean keyConflict;
+import dev.reconnect.protocol.ErrorCodes;
+import dev.reconnect.protocol.ProtocolException;
 
-    public LogRejectedException(boolean keyConflict, String message) {
-        super(message);
-        this.keyConflict = keyConflict;
-    }
-
-    public boolean keyConflict() {
-        return keyConflict;
+/**
+ * The message log refused a publish for good, with the code the client is told: {@link ErrorCodes#BAD_VALUE}
+ * (a key or body the protocol does not allow) or {@link ErrorCodes#KEY_CONFLICT} (a key reused with another body).
+ */
+public class LogRejectedException extends ProtocolException {
+    public LogRejectedException(String code, String message) {
+        super(code, message);
     }
 }

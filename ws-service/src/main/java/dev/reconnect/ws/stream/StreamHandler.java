@@ -178,7 +178,7 @@ public class StreamHandler extends TextWebSocketHandler {
             PublishResult result = logClient.publish(publish.key(), publish.body());
             subscriber.send(new Frame.Ack(publish.key(), result.seq()));
         } catch (LogRejectedException e) {
-            reject(subscriber, publish, e.keyConflict() ? ErrorCodes.KEY_CONFLICT : ErrorCodes.BAD_VALUE, e.getMessage());
+            reject(subscriber, publish, e.code(), e.getMessage());
         } catch (LogOutcomeUnknownException e) {
             log.debug("Publish {} outcome unknown: {}", publish.key(), e.getMessage());
             reject(subscriber, publish, ErrorCodes.OUTCOME_UNKNOWN,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.reconnect.consul.emulator.ConsulEmulator;
 import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.protocol.ErrorCodes;
 import dev.reconnect.protocol.log.PublishResult;
 import dev.reconnect.ws.WsProperties;
 import java.io.IOException;
@@ -367,7 +368,7 @@ class LogClientTest {
         LogClient client = client();
         assertThatThrownBy(() -> client.publish("k", "b"))
                 .isInstanceOfSatisfying(LogRejectedException.class, e -> {
-                    assertThat(e.keyConflict()).isFalse();
+                    assertThat(e.code()).isEqualTo(ErrorCodes.BAD_VALUE);
                     assertThat(e.getMessage()).isEqualTo("body is larger than 65536 bytes");
                 });
 
@@ -375,7 +376,7 @@ class LogClientTest {
         api.body = "{\"error\":\"key must not be empty\"}";
         assertThatThrownBy(() -> client.publish("", "b"))
                 .isInstanceOfSatisfying(LogRejectedException.class, e -> {
-                    assertThat(e.keyConflict()).isFalse();
+                    assertThat(e.code()).isEqualTo(ErrorCodes.BAD_VALUE);
                     assertThat(e.getMessage()).isEqualTo("key must not be empty");
                 });
     }
@@ -385,7 +386,7 @@ class LogClientTest {
         register(service, instance(409, "{\"error\":\"key k was used for another body\"}"), true);
         assertThatThrownBy(() -> client().publish("k", "b"))
                 .isInstanceOfSatisfying(LogRejectedException.class, e -> {
-                    assertThat(e.keyConflict()).isTrue();
+                    assertThat(e.code()).isEqualTo(ErrorCodes.KEY_CONFLICT);
                     assertThat(e.getMessage()).isEqualTo("key k was used for another body");
                 });
     }

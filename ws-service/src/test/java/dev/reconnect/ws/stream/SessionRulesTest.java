@@ -11,6 +11,7 @@ import dev.reconnect.ws.WsProperties;
 import dev.reconnect.ws.log.Followers;
 import dev.reconnect.ws.log.LogFollower;
 import dev.reconnect.ws.log.LogOutcomeUnknownException;
+import dev.reconnect.ws.log.LogRejectedException;
 import dev.reconnect.ws.log.LogUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -180,6 +181,19 @@ class SessionRulesTest {
         assertThat(unavailable.key()).isEqualTo("never-sent");
         assertThat(session.isOpen()).isTrue();
         assertThat(registry.counter(StreamMeters.PUBLISHES_REJECTED, "code", ErrorCodes.OUTCOME_UNKNOWN).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPublishTheLogRefusesForGoodIsToldWithTheLogsCodeAndReason() throws Exception {
+        start(properties());
+        RecordingSession session = connect();
+
+        log.failPublishesWith(new LogRejectedException(ErrorCodes.KEY_CONFLICT, "key k was used for another body"));
+        send(session, new Frame.Publish("k", "another body"));
+
+        assertThat(session.next(Frame.Error.class))
+                .isEqualTo(new Frame.Error(ErrorCodes.KEY_CONFLICT, "key k was used for another body", "k"));
+        assertThat(registry.counter(StreamMeters.PUBLISHES_REJECTED, "code", ErrorCodes.KEY_CONFLICT).count()).isEqualTo(1);
     }
 
     @Test

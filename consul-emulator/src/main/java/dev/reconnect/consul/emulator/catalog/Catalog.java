@@ -146,12 +146,8 @@ public final class Catalog {
     // ---------------------------------------------------------------- writes
 
     public RegisterOutcome register(ServiceRegistration registration) {
-        List<String> logLines = new ArrayList<>();
-        Set<String> changedKeys = new LinkedHashSet<>();
-        RegisterOutcome outcome;
-        lock.writeLock().lock();
-        try {
-            long idx = lastIndex + 1;
+        return write(change -> {
+            long idx = change.index;
             long now = nanoClock.getAsLong();
             ServiceInstance previous = services.get(registration.id());
             ServiceInstance candidate = ServiceInstance.of(registration.id(), registration.name(), registration.tags(),
@@ -162,12 +158,10 @@ public final class Catalog {
                     ? candidate.withIndexes(previous == null ? idx : previous.createIndex(), idx)
                     : previous;
             if (serviceChanged) {
-                changedKeys.add(WatchKeys.SERVICES);
-                changedKeys.add(WatchKeys.catalogService(stored.name()));
-                changedKeys.add(WatchKeys.healthService(stored.name()));
+                change.touch(WatchKeys.SERVICES, WatchKeys.catalogService(stored.name()),
+                        WatchKeys.healthService(stored.name()));
                 if (previous != null && !previous.name().equals(stored.name())) {
-                    changedKeys.add(WatchKeys.catalogService(previous.name()));
-                    changedKeys.add(WatchKeys.healthService(previous.name()));
+                    change.touch(WatchKeys.catalogService(previous.name()), WatchKeys.healthService(previous.name()));
                 }
             }
 
@@ -200,23 +194,16 @@ public final class Catalog {
                 checksChanged = true;
             }
             if (checksChanged) {
-                changedKeys.add(WatchKeys.CHECKS);
-                changedKeys.add(WatchKeys.healthService(stored.name()));
+                change.touch(WatchKeys.CHECKS, WatchKeys.healthService(stored.name()));
             }
             services.put(stored.id(), stored);
-            commit(idx, changedKeys);
 
-            outcome = new RegisterOutcome(previous == null, !changedKeys.isEmpty(), definitions, removed);
-            logLines.add((previous == null ? "registered" : "re-registered") + " service " + describe(stored)
+            change.log((previous == null ? "registered" : "re-registered") + " service " + describe(stored)
                     + " at " + (stored.address().isEmpty() ? "(agent address)" : stored.address()) + ":"
                     + stored.port() + " with checks " + definitions.keySet()
-                    + (previous != null && changedKeys.isEmpty() ? " (unchanged)" : ""));
-        } finally {
-            lock.writeLock().unlock();
-        }
-        logLines.forEach(line -> LOG.log(Level.INFO, line));
-        notifyListeners(changedKeys);
-        return outcome;
+                    + (previous != null && !change.touchedAny() ? " (unchanged)" : ""));
+            return new RegisterOutcome(previous == null, change.touchedAny(), definitions, removed);
+        });
     }
 
     /** Consul's check IDs: "service:<id>" for one check, "service:<id>:<n>" (from 1) for several. */
@@ -263,15 +250,12 @@ public final class Catalog {
      * @return the IDs of the checks that went with it
      */
     public List<String> deregister(String serviceId, String why) {
-        Set<String> changedKeys = new LinkedHashSet<>();
-        List<String> removedChecks = new ArrayList<>();
-        ServiceInstance removed;
-        lock.writeLock().lock();
-        try {
-            removed = services.remove(serviceId);
+        return write(change -> {
+            ServiceInstance removed = services.remove(serviceId);
             if (removed == null) {
                 throw unknownService(serviceId);
             }
+            List<String> removedChecks = new ArrayList<>();
             checks.values().removeIf(entry -> {
                 if (entry.check().serviceId().equals(serviceId)) {
                     removedChecks.add(entry.check().checkId());
@@ -279,19 +263,14 @@ public final class Catalog {
                 }
                 return false;
             });
-            changedKeys.add(WatchKeys.SERVICES);
-            changedKeys.add(WatchKeys.catalogService(removed.name()));
-            changedKeys.add(WatchKeys.healthService(removed.name()));
+            change.touch(WatchKeys.SERVICES, WatchKeys.catalogService(removed.name()),
+                    WatchKeys.healthService(removed.name()));
             if (!removedChecks.isEmpty()) {
-                changedKeys.add(WatchKeys.CHECKS);
+                change.touch(WatchKeys.CHECKS);
             }
-            commit(lastIndex + 1, changedKeys);
-        } finally {
-            lock.writeLock().unlock();
-        }
-        LOG.log(Level.INFO, "deregistered service " + describe(removed) + ": " + why);
-        notifyListeners(changedKeys);
-        return removedChecks;
+            change.log("deregistered service " + describe(removed) + ": " + why);
+            return removedChecks;
+        });
     }
 
     /**
@@ -302,10 +281,7 @@ public final class Catalog {
      */
     public boolean updateCheck(String checkId, CheckStatus status, String output) {
         String clipped = clip(output);
-        Set<String> changedKeys = new LinkedHashSet<>();
-        String logLine = null;
-        lock.writeLock().lock();
-        try {
+        return write(change -> {
             CheckEntry entry = checks.get(checkId);
             if (entry == null) {
                 return false;
@@ -318,23 +294,17 @@ public final class Catalog {
                 }
                 return true;
             }
-            long idx = lastIndex + 1;
             long criticalSince = status == CheckStatus.CRITICAL ? nanoClock.getAsLong() : -1;
-            checks.put(checkId, new CheckEntry(check.withState(status, clipped, idx), entry.definition(),
+            checks.put(checkId, new CheckEntry(check.withState(status, clipped, change.index), entry.definition(),
                     criticalSince));
-            changedKeys.add(WatchKeys.CHECKS);
+            change.touch(WatchKeys.CHECKS);
             if (!check.isNodeCheck()) {
-                changedKeys.add(WatchKeys.healthService(check.serviceName()));
+                change.touch(WatchKeys.healthService(check.serviceName()));
             }
-            commit(idx, changedKeys);
-            logLine = "check " + checkId + " (" + (check.isNodeCheck() ? "node" : check.serviceName()) + ") "
-                    + check.status().wire() + " -> " + status.wire() + ": " + summary(clipped);
-        } finally {
-            lock.writeLock().unlock();
-        }
-        LOG.log(Level.INFO, logLine);
-        notifyListeners(changedKeys);
-        return true;
+            change.log("check " + checkId + " (" + (check.isNodeCheck() ? "node" : check.serviceName()) + ") "
+                    + check.status().wire() + " -> " + status.wire() + ": " + summary(clipped));
+            return true;
+        });
     }
 
     /**
@@ -364,10 +334,7 @@ public final class Catalog {
      * @throws RequestRejectedException 404 "ServiceID ... does not exist" for an unknown service
      */
     public void registerCheck(String checkId, CheckDefinition definition, String serviceId) {
-        Set<String> changedKeys = new LinkedHashSet<>();
-        String logLine;
-        lock.writeLock().lock();
-        try {
+        write(change -> {
             ServiceInstance service = null;
             if (serviceId != null) {
                 service = services.get(serviceId);
@@ -375,24 +342,18 @@ public final class Catalog {
                     throw RequestRejectedException.notFound("ServiceID \"" + serviceId + "\" does not exist");
                 }
             }
-            long idx = lastIndex + 1;
             CheckEntry old = checks.get(checkId);
-            CheckEntry fresh = checkEntry(checkId, definition, service, old, idx, nanoClock.getAsLong());
+            CheckEntry fresh = checkEntry(checkId, definition, service, old, change.index, nanoClock.getAsLong());
             checks.put(checkId, fresh);
             if (old == null || fresh.check() != old.check()) {
-                changedKeys.addAll(healthKeysOf(fresh.check()));
+                change.touch(healthKeysOf(fresh.check()));
                 if (old != null) {
-                    changedKeys.addAll(healthKeysOf(old.check()));
+                    change.touch(healthKeysOf(old.check()));
                 }
-                commit(idx, changedKeys);
             }
-            logLine = (old == null ? "registered" : "re-registered") + " check " + checkId + " ("
-                    + (service == null ? "node" : service.name()) + ", " + definition.kind().wire() + ")";
-        } finally {
-            lock.writeLock().unlock();
-        }
-        LOG.log(Level.INFO, logLine);
-        notifyListeners(changedKeys);
+            change.log((old == null ? "registered" : "re-registered") + " check " + checkId + " ("
+                    + (service == null ? "node" : service.name()) + ", " + definition.kind().wire() + ")");
+        });
     }
 
     /**
@@ -401,24 +362,17 @@ public final class Catalog {
      * @throws RequestRejectedException 404 for a check the agent does not have
      */
     public void deregisterCheck(String checkId, String why) {
-        Set<String> changedKeys = new LinkedHashSet<>();
-        HealthCheck removed;
-        lock.writeLock().lock();
-        try {
+        write(change -> {
             CheckEntry entry = SERF_CHECK_ID.equals(checkId) ? null : checks.get(checkId);
             if (entry == null) {
                 throw unknownCheck(checkId);
             }
             checks.remove(checkId);
-            removed = entry.check();
-            changedKeys.addAll(healthKeysOf(removed));
-            commit(lastIndex + 1, changedKeys);
-        } finally {
-            lock.writeLock().unlock();
-        }
-        LOG.log(Level.INFO, "deregistered check " + checkId + " ("
-                + (removed.isNodeCheck() ? "node" : removed.serviceName()) + "): " + why);
-        notifyListeners(changedKeys);
+            HealthCheck removed = entry.check();
+            change.touch(healthKeysOf(removed));
+            change.log("deregistered check " + checkId + " ("
+                    + (removed.isNodeCheck() ? "node" : removed.serviceName()) + "): " + why);
+        });
     }
 
     /** The results a check appears in: its service's health, or, for a node check, every service's health. */
@@ -444,38 +398,26 @@ public final class Catalog {
 
     /** Maintenance mode is a critical check of its own, exactly as Consul models it. */
     public void maintenance(String serviceId, boolean enable, String reason) {
-        Set<String> changedKeys = new LinkedHashSet<>();
-        String logLine = null;
-        lock.writeLock().lock();
-        try {
+        write(change -> {
             ServiceInstance service = services.get(serviceId);
             if (service == null) {
                 throw unknownService(serviceId);
             }
             String checkId = MAINTENANCE_PREFIX + serviceId;
-            long idx = lastIndex + 1;
             if (enable && !checks.containsKey(checkId)) {
                 String notes = reason == null || reason.isEmpty() ? DEFAULT_MAINTENANCE_REASON : reason;
                 HealthCheck check = new HealthCheck(node.name(), checkId, "Service Maintenance Mode",
                         CheckStatus.CRITICAL, notes, "", serviceId, service.name(), service.tags(), "maintenance", "",
-                        "", idx, idx);
+                        "", change.index, change.index);
                 checks.put(checkId, new CheckEntry(check, null, nanoClock.getAsLong()));
-                logLine = "service " + describe(service) + " entered maintenance mode: " + notes;
+                change.log("service " + describe(service) + " entered maintenance mode: " + notes);
             } else if (!enable && checks.remove(checkId) != null) {
-                logLine = "service " + describe(service) + " left maintenance mode";
+                change.log("service " + describe(service) + " left maintenance mode");
+            } else {
+                return; // already in (or out of) maintenance mode: nothing changes
             }
-            if (logLine != null) {
-                changedKeys.add(WatchKeys.CHECKS);
-                changedKeys.add(WatchKeys.healthService(service.name()));
-                commit(idx, changedKeys);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
-        if (logLine != null) {
-            LOG.log(Level.INFO, logLine);
-        }
-        notifyListeners(changedKeys);
+            change.touch(WatchKeys.CHECKS, WatchKeys.healthService(service.name()));
+        });
     }
 
     /** Services the reaper should remove now; the floor is applied to each check's own limit. */
@@ -507,23 +449,73 @@ public final class Catalog {
         return out;
     }
 
-    private void commit(long idx, Set<String> changedKeys) {
-        if (changedKeys.isEmpty()) {
-            return;
+    /**
+     * Every write goes through here: {@code change} runs under the write lock, and the results it touched
+     * take its index. Its log line and the listeners come after the lock is released, so neither holds
+     * up the next writer. A change that throws or touches nothing moves no index.
+     */
+    private <T> T write(Function<Change, T> change) {
+        Change done;
+        T result;
+        lock.writeLock().lock();
+        try {
+            done = new Change(lastIndex + 1);
+            result = change.apply(done);
+            if (done.touchedAny()) {
+                lastIndex = done.index;
+                for (String key : done.keys) {
+                    keyIndexes.put(key, done.index);
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
-        lastIndex = idx;
-        for (String key : changedKeys) {
-            keyIndexes.put(key, idx);
+        if (done.logLine != null) {
+            LOG.log(Level.INFO, done.logLine);
         }
+        if (done.touchedAny()) {
+            Set<String> keys = Set.copyOf(done.keys);
+            for (Consumer<Set<String>> listener : listeners) {
+                listener.accept(keys);
+            }
+        }
+        return result;
     }
 
-    private void notifyListeners(Set<String> changedKeys) {
-        if (changedKeys.isEmpty()) {
-            return;
+    /** {@link #write(Function)} for a change with nothing to return. */
+    private void write(Consumer<Change> change) {
+        write(done -> {
+            change.accept(done);
+            return null;
+        });
+    }
+
+    /** What one write did: the index it stamps on what it touched, the results it touched, what to log. */
+    private static final class Change {
+        /** The next index, for the records the change writes; it is taken only if something was touched. */
+        final long index;
+        private final Set<String> keys = new LinkedHashSet<>();
+        private String logLine;
+
+        Change(long index) {
+            this.index = index;
         }
-        Set<String> keys = Set.copyOf(changedKeys);
-        for (Consumer<Set<String>> listener : listeners) {
-            listener.accept(keys);
+
+        void touch(String... watchKeys) {
+            keys.addAll(List.of(watchKeys));
+        }
+
+        void touch(Collection<String> watchKeys) {
+            keys.addAll(watchKeys);
+        }
+
+        boolean touchedAny() {
+            return !keys.isEmpty();
+        }
+
+        /** One line, written once the lock is released. */
+        void log(String line) {
+            logLine = line;
         }
     }
 

@@ -141,8 +141,7 @@ abstract class AbstractConsulContractTest {
         assertThat(service.get("Weights").get("Passing").intValue()).isEqualTo(1);
         assertThat(service.get("Weights").get("Warning").intValue()).isEqualTo(1);
         assertThat(service.get("EnableTagOverride").booleanValue()).isFalse();
-        assertThat(service.get("CreateIndex").longValue()).isPositive();
-        assertThat(service.get("ModifyIndex").longValue()).isPositive();
+        assertHasRaftIndexes(service);
 
         JsonNode checks = entry.get("Checks");
         assertThat(checks.size()).isEqualTo(2);
@@ -163,8 +162,7 @@ abstract class AbstractConsulContractTest {
         assertThat(check.get("ServiceName").stringValue()).isEqualTo(name);
         assertThat(strings(check.get("ServiceTags"))).containsExactly("t1");
         assertThat(check.get("Type").stringValue()).isEqualTo("ttl");
-        assertThat(check.get("CreateIndex").longValue()).isPositive();
-        assertThat(check.get("ModifyIndex").longValue()).isPositive();
+        assertHasRaftIndexes(check);
     }
 
     @Test
@@ -186,8 +184,7 @@ abstract class AbstractConsulContractTest {
         assertThat(entry.get("Node").stringValue()).isNotEmpty();
         assertThat(entry.get("Address").stringValue()).isNotEmpty();
         assertThat(entry.get("Datacenter").stringValue()).isEqualTo("dc1");
-        assertThat(entry.get("CreateIndex").longValue()).isPositive();
-        assertThat(entry.get("ModifyIndex").longValue()).isPositive();
+        assertHasRaftIndexes(entry);
     }
 
     @Test
@@ -856,6 +853,12 @@ abstract class AbstractConsulContractTest {
         assertThat(node.get("Datacenter").stringValue()).isEqualTo("dc1");
         assertThat(node.get("TaggedAddresses").isObject()).isTrue();
         assertThat(node.get("Meta").isObject()).isTrue();
+    }
+
+    /** A catalog record (service, check, catalog entry): written by Raft, so it carries both indexes. */
+    private static void assertHasRaftIndexes(JsonNode record) {
+        assertThat(record.get("CreateIndex").longValue()).as("CreateIndex").isPositive();
+        assertThat(record.get("ModifyIndex").longValue()).as("ModifyIndex").isPositive();
     }
 
     private static JsonNode find(JsonNode checks, String checkId) {
