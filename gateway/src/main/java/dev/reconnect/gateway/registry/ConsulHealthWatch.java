@@ -1,5 +1,6 @@
 package dev.reconnect.gateway.registry;
 
+import dev.reconnect.protocol.RegistryMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,9 +211,25 @@ public class ConsulHealthWatch implements SmartLifecycle {
                 }
             }
             instances.add(new Instance(service.getId() == null ? "" : service.getId(), host,
-                    service.getPort() == null ? 0 : service.getPort(), healthIndex));
+                    service.getPort() == null ? 0 : service.getPort(), healthIndex, connectsPerSecond(service)));
         }
         return instances;
+    }
+
+    /**
+     * The capacity an instance registered, 0 when it said nothing usable: a value that is not a positive
+     * whole number is another operator's typo, not a reason to refuse the instance (it is still routed).
+     */
+    static int connectsPerSecond(HealthService.Service service) {
+        String value = service.getMeta() == null ? null : service.getMeta().get(RegistryMeta.CONNECTS_PER_SECOND);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private List<String> queryTags(String service) {

@@ -12,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryDelay       pause before asking again after the registry failed to answer
  * @param suspectTimeout   how long an instance whose WebSocket dropped abnormally is kept out of
  *                         routing and readiness when the registry says nothing new about it
- * @param connectSpreadPerClient when one change wakes several long-polling clients, the window over
- *                         which they are asked to spread their connects grows by this much per client
+ * @param connectSpreadPerClient when one change wakes several long-polling clients, they are asked to spread
+ *                         their connects over the window the instances' registered capacity needs
+ *                         ({@code connects-per-second} in their metadata); where no instance registered one,
+ *                         the window grows by this much per client
  * @param maxConnectSpread the largest such window
  * @param maxWait          the longest a readiness long-poll ({@code ?wait=}) is held; longer waits are clamped
  * @param maxWaiting       readiness long-polls held at once by this gateway; more get 429

@@ -451,12 +451,30 @@ public class RegistryView {
         return waiters.size();
     }
 
-    /** No spread for a lone client; then a window that grows with the crowd, up to a maximum. */
-    long connectSpread(int clientsWoken) {
+    /**
+     * No spread for a lone client; then the window the crowd needs at the rate the instances can take them
+     * (what the routable instances registered, summed per service; the scarcest service decides), or, where
+     * no instance says, a window that grows by a fixed step per client; never more than the maximum.
+     */
+    synchronized long connectSpread(int clientsWoken) {
         if (clientsWoken <= 1) {
             return 0;
         }
-        return Math.min(maxSpreadMillis, spreadPerClientMillis * clientsWoken);
+        long capacity = advertisedConnectsPerSecond();
+        long window = capacity > 0 ? (clientsWoken * 1000L + capacity - 1) / capacity : spreadPerClientMillis * clientsWoken;
+        return Math.min(maxSpreadMillis, window);
+    }
+
+    /** The smallest total over the required services whose routable instances advertise one; 0 when none does. */
+    private long advertisedConnectsPerSecond() {
+        long scarcest = 0;
+        for (Watched service : watched.values()) {
+            long total = service.instances().stream().filter(this::routable).mapToLong(Instance::connectsPerSecond).sum();
+            if (total > 0 && (scarcest == 0 || total < scarcest)) {
+                scarcest = total;
+            }
+        }
+        return scarcest;
     }
 
     private Readiness compute(long index) {

@@ -2,6 +2,7 @@ package dev.reconnect.gateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +31,21 @@ class ConsulHealthWatchParseTest {
         assertThat(ConsulHealthWatch.instances(decode(body))).containsExactly(
                 new Instance("ws-service-8082", "127.0.0.1", 8082, 42),
                 new Instance("ws-service-9", "10.1.1.1", 9, 5));
+    }
+
+    @Test
+    void readsTheCapacityAnInstanceRegisteredAndTakesAnythingElseAsNotSaid() {
+        String body = """
+                [{"Service":{"ID":"a","Address":"127.0.0.1","Port":1,"Meta":{"connects-per-second":"400","secure":"false"}}},
+                 {"Service":{"ID":"b","Address":"127.0.0.1","Port":2,"Meta":{"connects-per-second":" 250 "}}},
+                 {"Service":{"ID":"c","Address":"127.0.0.1","Port":3,"Meta":{"connects-per-second":"lots"}}},
+                 {"Service":{"ID":"d","Address":"127.0.0.1","Port":4,"Meta":{"connects-per-second":"-5"}}},
+                 {"Service":{"ID":"e","Address":"127.0.0.1","Port":5,"Meta":{}}},
+                 {"Service":{"ID":"f","Address":"127.0.0.1","Port":6}}]""";
+
+        assertThat(ConsulHealthWatch.instances(decode(body))).extracting(Instance::id, Instance::connectsPerSecond)
+                .containsExactly(tuple("a", 400), tuple("b", 250), tuple("c", 0), tuple("d", 0), tuple("e", 0),
+                        tuple("f", 0));
     }
 
     @Test

@@ -168,6 +168,29 @@ class RegistryViewTest {
     }
 
     @Test
+    void theSpreadFollowsTheCapacityTheRoutableInstancesRegisteredAndTheScarcestServiceDecides() {
+        Instance wsAt400 = new Instance(WS_1.id(), WS_1.host(), WS_1.port(), WS_1.healthIndex(), 400);
+        Instance secondAt400 = new Instance(WS_2.id(), WS_2.host(), WS_2.port(), WS_2.healthIndex(), 400);
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(wsAt400));
+        assertThat(view.connectSpread(200)).as("200 clients at 400/s").isEqualTo(500);
+        assertThat(view.connectSpread(3)).as("rounded up to whole milliseconds").isEqualTo(8);
+
+        view.update("ws-service", List.of(wsAt400, secondAt400));
+        assertThat(view.connectSpread(200)).as("two instances take them twice as fast").isEqualTo(250);
+
+        view.update("api-service", List.of(new Instance(API.id(), API.host(), API.port(), API.healthIndex(), 100)));
+        assertThat(view.connectSpread(200)).as("api-service at 100/s is the scarcer one").isEqualTo(2000);
+        assertThat(view.connectSpread(100_000)).as("capped").isEqualTo(2000);
+
+        view.update("api-service", List.of(API));
+        view.update("ws-service", List.of(wsAt400, WS_2));
+        view.suspect(wsAt400.address(), "test: its socket dropped");
+        assertThat(view.connectSpread(200)).as("a suspect's capacity does not count; the rest say nothing")
+                .isEqualTo(1000);
+    }
+
+    @Test
     void anUnreachableRegistryKeepsTheLastInstancesForRoutingButSaysStaleAndNotReady() {
         listed(WS_1);
 

@@ -92,7 +92,10 @@ class SessionRulesTest {
 
     @Test
     void aHelloWhoseWelcomeWaitsForTheLogIsNotClosedByTheHelloTimeout() throws Exception {
-        start(properties().withSessionLimits(Duration.ofMillis(300), 10, 64));
+        // A hello timeout the hello thread meets even on a loaded machine in a fresh JVM (at 300 ms it lost the
+        // race while loading the frame codec's classes), with those classes loaded here first.
+        start(properties().withSessionLimits(Duration.ofSeconds(1), 10, 64));
+        FrameCodec.decode(FrameCodec.encode(new Frame.Hello(5)));
         Followers.start(follower);
         await().atMost(Duration.ofSeconds(5)).until(() -> follower.head() >= 0);
         CountDownLatch quickReads = log.holdQuickReads();
