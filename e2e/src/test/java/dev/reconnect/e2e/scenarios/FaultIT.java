@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reconnect.client.ClientState;
-import dev.reconnect.client.cli.event.CliEvent;
-import dev.reconnect.devkit.launch.Http;
-import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.ManagedProcess;
 import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
-import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.CloseCodes;
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.FrameCodec;
@@ -18,17 +15,13 @@ import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Limits;
 import dev.reconnect.protocol.Paths;
 import dev.reconnect.protocol.log.LogEntry;
-import dev.reconnect.protocol.log.LogPage;
 import dev.reconnect.protocol.log.PublishRequest;
 import dev.reconnect.protocol.log.PublishResult;
 import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,13 +36,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Crashes and abuse on the real system (consul-emulator, api-service, one ws-service, the gateway,
@@ -59,9 +47,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * client was disturbed. One system serves every case; the cases that break something (api-service,
  * the registry) come last.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FaultIT {
+class FaultIT extends SharedSystemSuite {
     static final int CLIENTS = 20;
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(1);
     /** Generous on a busy 2-core machine; the close code itself says why the socket was closed. */
@@ -71,44 +57,33 @@ class FaultIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1).build();
-    private LocalSystem system;
-    private ScenarioRun run;
 
-    @BeforeAll
-    void startTheSystem() throws IOException {
-        Path runDir = Files.createTempDirectory("fault-it");
-        system = new LocalSystem(LocalSystem.findRoot(), Ports.from(28820), runDir);
-        run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[faults] " + line))
-                // A short hello timeout, and a small send buffer and timeout so that a reader that stops
-                // reading is found out within seconds.
-                .wsSettings(List.of("--ws.hello-timeout=" + HELLO_TIMEOUT.toMillis() + "ms",
-                        "--ws.send-timeout=1s", "--ws.send-buffer=256KB"));
-        run.start(1);
+    FaultIT() {
+        super(new Target(RegistryRunner.emulator(), Ports.from(28820)), CLIENTS, "faults");
     }
 
-    @AfterAll
-    void stopEverything() {
-        if (run != null) {
-            run.close();
-        }
+    @Override
+    ScenarioRun configure(ScenarioRun run) {
+        // A short hello timeout, and a small send buffer and timeout so that a reader that stops
+        // reading is found out within seconds.
+        return run.wsSettings(List.of("--ws.hello-timeout=" + HELLO_TIMEOUT.toMillis() + "ms",
+                "--ws.send-timeout=1s", "--ws.send-buffer=256KB"));
     }
 
     @Test
     @Order(1)
     void aForeignOriginIsRefusedWith403AndNoOriginOrTheGatewaysOwnUpgrades() throws IOException {
         Instant from = Instant.now();
-        int port = system.ports().gateway();
-        try (RawWebSocket evil = RawWebSocket.open(port, Paths.WEBSOCKET, FOREIGN_ORIGIN, 0)) {
+        try (RawWebSocket evil = openStream(FOREIGN_ORIGIN, 0)) {
             assertThat(evil.status()).as("upgrade with Origin " + FOREIGN_ORIGIN).isEqualTo(403);
         }
-        try (RawWebSocket plain = RawWebSocket.open(port, Paths.WEBSOCKET, null, 0)) {
+        try (RawWebSocket plain = openStream(null, 0)) {
             assertThat(plain.status()).as("upgrade without Origin (a non-browser client)").isEqualTo(101);
         }
-        try (RawWebSocket own = RawWebSocket.open(port, Paths.WEBSOCKET, "http://127.0.0.1:" + port, 0)) {
+        try (RawWebSocket own = openStream("http://127.0.0.1:" + system.ports().gateway(), 0)) {
             assertThat(own.status()).as("upgrade from the gateway's own page").isEqualTo(101);
         }
-        Summary summary = run.checkpoint("foreign-origin", from);
-        assertUndisturbed(from, summary);
+        assertUndisturbed(Checkpoint.since(run, "foreign-origin", from));
     }
 
     @Test
@@ -122,23 +97,22 @@ class FaultIT {
         assertThat(answer.body()).as("the answer names the limit").contains("\"error\"")
                 .contains(Integer.toString(Limits.MAX_FRAME_BYTES));
 
-        Summary summary = run.checkpoint("poison-body", from);
+        Checkpoint checkpoint = Checkpoint.since(run, "poison-body", from);
         assertThat(readLog(Math.max(0, headBefore))).as("the poison body was not stored")
                 .noneMatch(e -> e.body().equals(poison));
-        assertUndisturbed(from, summary);
+        assertUndisturbed(checkpoint);
     }
 
     @Test
     @Order(3)
     void socketsThatNeverSayHelloAreClosedWith4001AndNobodyElseNotices() throws Exception {
         Instant from = Instant.now();
-        int port = system.ports().gateway();
         List<RawWebSocket> silent = new ArrayList<>();
         ExecutorService readers = Executors.newFixedThreadPool(50);
         try {
             List<Future<RawWebSocket.Ending>> endings = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                RawWebSocket socket = RawWebSocket.open(port, Paths.WEBSOCKET, null, 0);
+                RawWebSocket socket = openStream(null, 0);
                 silent.add(socket);
                 assertThat(socket.status()).as("upgrade of silent socket " + i).isEqualTo(101);
                 // A reader per socket from the moment it is open, so that each close is seen when it comes.
@@ -158,20 +132,18 @@ class FaultIT {
                 socket.close();
             }
         }
-        Summary summary = run.checkpoint("no-hello", from);
-        assertUndisturbed(from, summary);
+        assertUndisturbed(Checkpoint.since(run, "no-hello", from));
     }
 
     @Test
     @Order(4)
     void subscribersThatStopReadingHurtNobodyElse() throws Exception {
         Instant from = Instant.now();
-        int port = system.ports().gateway();
         List<RawWebSocket> slow = new ArrayList<>();
         ManagedProcess bigPublisher = null;
         try {
             for (int i = 0; i < 3; i++) {
-                RawWebSocket socket = RawWebSocket.open(port, Paths.WEBSOCKET, null, 4_096);
+                RawWebSocket socket = openStream(null, 4_096);
                 slow.add(socket);
                 assertThat(socket.status()).isEqualTo(101);
                 socket.sendText(FrameCodec.encode(new Frame.Hello(0))); // the whole backlog, then never read
@@ -185,8 +157,7 @@ class FaultIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> !publisher.isAlive());
             assertThat(run.currentHead()).as("the large messages were published").isGreaterThanOrEqualTo(headBefore + 300);
 
-            Summary summary = run.checkpoint("slow-subscribers", from);
-            assertUndisturbed(from, summary);
+            assertUndisturbed(Checkpoint.since(run, "slow-subscribers", from));
             for (int i = 0; i < slow.size(); i++) {
                 RawWebSocket.Ending ending = slow.get(i).awaitClose(Duration.ofSeconds(5));
                 System.out.println("[faults] slow subscriber " + i + ": " + ending);
@@ -252,8 +223,7 @@ class FaultIT {
         }
         assertThat(refusals).as("no publish was refused for good").isEmpty();
 
-        Summary summary = run.checkpoint("api-sigkill-publishers", from);
-        String story = summary.line() + "\n" + run.timeline();
+        Checkpoint checkpoint = Checkpoint.since(run, "api-sigkill-publishers", from);
         List<LogEntry> log = readLog(0);
         for (int i = 0; i < log.size(); i++) {
             assertThat(log.get(i).seq()).as("the log's seqs are gapless from 1").isEqualTo(i + 1L);
@@ -271,7 +241,7 @@ class FaultIT {
         assertThat(stored.keySet()).as("nothing in the log that was never acknowledged").isEqualTo(acks.keySet());
         System.out.println("[faults] " + acks.size() + " publishes from " + PUBLISHER_THREADS + " threads, "
                 + retries.get() + " retries with the same key, across 3 api-service kills");
-        assertNothingLostOrDoubled(summary, story);
+        checkpoint.assertDeliveredAndNoConnectWhileNotReady();
     }
 
     @Test
@@ -285,31 +255,26 @@ class FaultIT {
         // checkpoint waits for another second of messages published through the gateway (its routing
         // keeps the last known instances while the registry is unavailable) and for every client to
         // have them: ws-service's log client keeps following the api-service that last worked.
-        Summary summary = run.checkpoint("registry-down-api-hiccup", from);
-        String story = summary.line() + "\n" + run.timeline();
-        assertThat(summary.published()).as("messages published after the hiccup\n" + story)
+        Checkpoint checkpoint = Checkpoint.since(run, "registry-down-api-hiccup", from);
+        assertThat(checkpoint.summary().published()).as(checkpoint.describe("messages published after the hiccup"))
                 .isGreaterThan(headAfterHiccup);
-        assertNothingLostOrDoubled(summary, story);
+        checkpoint.assertDeliveredAndNoConnectWhileNotReady();
     }
 
     // ---------------------------------------------------------------------------------------------
 
     /** Nothing lost, doubled or connected early, no client left OPEN, readiness ready throughout. */
-    private void assertUndisturbed(Instant from, Summary summary) {
-        String story = summary.line() + "\n" + run.timeline();
-        assertNothingLostOrDoubled(summary, story);
-        assertThat(run.events().of(CliEvent.State.class).stream()
-                .filter(e -> e.t() >= from.toEpochMilli() && e.from() == ClientState.OPEN))
-                .as("no client's session was closed\n" + story).isEmpty();
-        List<ReadinessChange> spells = run.notReadySpells(from, Instant.now());
-        assertThat(spells).as("readiness said ready throughout: ws-service was never down\n" + story).isEmpty();
+    private static void assertUndisturbed(Checkpoint checkpoint) {
+        checkpoint.assertDeliveredAndNoConnectWhileNotReady();
+        assertThat(checkpoint.statesLeaving(ClientState.OPEN))
+                .as(checkpoint.describe("no client's session was closed")).isEmpty();
+        List<ReadinessChange> spells = checkpoint.run().notReadySpells(checkpoint.since(), Instant.now());
+        assertThat(spells).as(checkpoint.describe("readiness said ready throughout: ws-service was never down")).isEmpty();
     }
 
-    private static void assertNothingLostOrDoubled(Summary summary, String story) {
-        assertThat(summary.lost()).as("lost\n" + story).isZero();
-        assertThat(summary.duplicates()).as("duplicates\n" + story).isZero();
-        assertThat(summary.failedUpgrades()).as("failed upgrades\n" + story).isZero();
-        assertThat(summary.connectsWhileNotReady()).as("connects while not ready\n" + story).isZero();
+    /** A raw WebSocket upgrade of the gateway's stream, {@code origin} null for none. */
+    private RawWebSocket openStream(String origin, int receiveBuffer) throws IOException {
+        return RawWebSocket.open(system.ports().gateway(), Paths.WEBSOCKET, origin, receiveBuffer);
     }
 
     private HttpResponse<String> publish(String key, String body) throws IOException, InterruptedException {
@@ -350,22 +315,5 @@ class FaultIT {
     /** Spaces out a publisher's own requests (pacing a load loop, not waiting for an event). */
     private static void pace(long millis) throws InterruptedException {
         TimeUnit.MILLISECONDS.sleep(millis);
-    }
-
-    private List<LogEntry> readLog(long after) {
-        List<LogEntry> entries = new ArrayList<>();
-        long cursor = after;
-        while (true) {
-            URI page = run.gateway().resolve(Paths.MESSAGES + "?" + LogPage.PARAM_AFTER + "=" + cursor + "&"
-                    + LogPage.PARAM_LIMIT + "=" + LogPage.MAX_LIMIT);
-            String body = Http.get(page, Duration.ofSeconds(10)).filter(a -> a.status() == 200)
-                    .orElseThrow(() -> new AssertionError("cannot read the log at " + page)).body();
-            LogPage read = Json.MAPPER.readValue(body, LogPage.class);
-            if (read.entries().isEmpty()) {
-                return entries;
-            }
-            entries.addAll(read.entries());
-            cursor = read.entries().get(read.entries().size() - 1).seq();
-        }
     }
 }

@@ -8,6 +8,8 @@ import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.StartOrder;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -107,16 +110,30 @@ class ScenarioPortsTest {
                 for (StartOrder order : StartOrder.values()) {
                     cases.add(new Case(name + "[" + order + "]", scenarios.ports(order), true));
                 }
-            } else if (ContinuityScenarios.class.isAssignableFrom(type)) {
-                cases.add(new Case(name, ((ContinuityScenarios) instantiate(type)).target.ports(), true));
-            } else if (TwoInstanceScenarios.class.isAssignableFrom(type)) {
-                cases.add(new Case(name, ((TwoInstanceScenarios) instantiate(type)).target.ports(), true));
             } else {
-                cases.addAll(fromSource(name, file));
+                Optional<Target> target = declaredTarget(type);
+                if (target.isPresent()) {
+                    cases.add(new Case(name, target.get().ports(), true));
+                } else {
+                    cases.addAll(fromSource(name, file));
+                }
             }
         }
         cases.add(new Case("demo", Ports.defaults(), false));
         return cases;
+    }
+
+    /** The {@link Target} a suite keeps in a field of its own or of a superclass, read from a new instance. */
+    private static Optional<Target> declaredTarget(Class<?> type) throws ReflectiveOperationException {
+        for (Class<?> declaring = type; declaring != null; declaring = declaring.getSuperclass()) {
+            for (Field field : declaring.getDeclaredFields()) {
+                if (field.getType() == Target.class && !Modifier.isStatic(field.getModifiers())) {
+                    field.setAccessible(true);
+                    return Optional.of((Target) field.get(instantiate(type)));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** An IT that starts its system inline: its {@code Ports.from(N)} or {@code Ports.from(CONSTANT)}. */

@@ -2,8 +2,8 @@ package dev.reconnect.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
+import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Soak;
 import java.nio.file.Path;
@@ -20,15 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakIT {
     static final int CLIENTS = 30;
     static final Duration DURATION = Duration.ofSeconds(60);
+    /** Read by ScenarioPortsTest, which checks every suite's port block. */
+    final Target target = new Target(RegistryRunner.emulator(), Ports.from(28860));
 
     @Test
     void aMinuteOfRandomFaultsLosesNothing(@TempDir Path runDir) {
         long seed = Long.getLong("soak.seed", System.nanoTime() % 1_000_000);
-        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), Ports.from(28860), runDir);
-        try (ScenarioRun run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[soak] " + line))) {
+        try (ScenarioRun run = target.newRun(runDir, CLIENTS, "soak")) {
             run.start(1);
             System.out.println("[soak] seed " + seed);
-            Soak.Result result = new Soak(run, seed, line -> System.out.println("[soak] " + line)).run(DURATION);
+            Soak.Result result = new Soak(run, seed, Target.narrator("soak")).run(DURATION);
             System.out.println(result.line());
             assertThat(result.faultCount()).as("faults happened (seed " + seed + ")").isPositive();
             assertThat(result.ok()).as(result.line() + " (seed " + seed + ")\n" + run.timeline()).isTrue();

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.cli.event.CliEvent;
-import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.StartOrder;
-import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,30 +49,27 @@ abstract class StartOrderScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(StartOrder.class)
     void clientsConnectAsSoonAsEverythingIsReadyAndNeverBefore(StartOrder order, @TempDir Path runDir) {
-        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), ports(order), runDir, registry());
-        try (ScenarioRun run = new ScenarioRun(system, CLIENTS, PUBLISH_RATE,
-                line -> System.out.println("[" + order + " on " + registry() + "] " + line))) {
+        try (ScenarioRun run = new Target(registry(), ports(order))
+                .newRun(runDir, CLIENTS, PUBLISH_RATE, order + " on " + registry())) {
             run.start(1, order);
             Instant launched = run.lastComponentLaunchedAt().orElseThrow();
             Instant ready = run.everythingStartedAt().orElseThrow();
-            Summary summary = run.checkpoint("start-" + order, launched);
+            Checkpoint started = Checkpoint.since(run, "start-" + order, launched);
 
-            String story = summary.line() + "\n" + run.timeline();
+            // The whole run, not only since the launch: a connect before it is what this case looks for.
             List<CliEvent.State> connects = run.events().of(CliEvent.State.class).stream()
                     .filter(e -> e.to() == ClientState.CONNECTING).toList();
             // The gateway's own record: the last time it told anyone "not ready".
             long lastNotReadyAt = run.readinessChangesSince(Instant.EPOCH).stream()
                     .filter(c -> !c.ready()).mapToLong(ReadinessChange::at).max().orElse(0);
-            assertThat(connects).as("every client connected\n" + story).hasSizeGreaterThanOrEqualTo(CLIENTS);
-            assertThat(connects).as("no connect before the last component was launched and readiness said ready\n" + story)
+            assertThat(connects).as(started.describe("every client connected")).hasSizeGreaterThanOrEqualTo(CLIENTS);
+            assertThat(connects).as(started.describe("no connect before the last component was launched and readiness said ready"))
                     .allMatch(e -> e.t() > launched.toEpochMilli() && e.t() > lastNotReadyAt);
-            long lastOpen = run.events().of(CliEvent.State.class).stream().filter(e -> e.to() == ClientState.OPEN)
+            long lastOpen = started.statesEntering(ClientState.OPEN).stream()
                     .mapToLong(CliEvent.State::t).max().orElseThrow();
-            assertThat(lastOpen - ready.toEpochMilli()).as("connected soon after everything was ready\n" + story)
+            assertThat(lastOpen - ready.toEpochMilli()).as(started.describe("connected soon after everything was ready"))
                     .isLessThan(CONNECTED_SOON_AFTER_READY.toMillis());
-            assertThat(summary.failedUpgrades()).as(story).isZero();
-            assertThat(summary.lost()).as(story).isZero();
-            assertThat(summary.duplicates()).as(story).isZero();
+            started.assertDelivered();
         }
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.client.ClientState;
 import dev.reconnect.client.cli.event.CliEvent;
-import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.scenario.ScenarioRun;
-import dev.reconnect.devkit.scenario.Summary;
 import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,44 +34,31 @@ abstract class TwoInstanceScenarios {
 
     @Test
     void clientsOfAKilledInstanceResumeOnTheOtherThenSurviveBothBeingKilled() {
-        LocalSystem system = new LocalSystem(LocalSystem.findRoot(), target.ports(), runDir, target.registry());
-        try (ScenarioRun run = new ScenarioRun(system, CLIENTS, line -> System.out.println("[two instances on "
-                + target.registry() + "] " + line))) {
+        try (ScenarioRun run = target.newRun(runDir, CLIENTS, "two instances on " + target.registry())) {
             run.start(2);
             Set<String> instancesBefore = welcomedBy(run.events().of(CliEvent.State.class));
             assertThat(instancesBefore).as("connections spread over both instances\n" + run.timeline())
                     .containsExactlyInAnyOrder("ws-service-" + run.wsPort(0), "ws-service-" + run.wsPort(1));
 
-            Instant killedAt = run.disrupt("failover");
-            Summary summary = run.checkpoint("failover", killedAt);
-
-            String story = summary.line() + "\n" + run.timeline();
-            List<CliEvent.State> reopened = run.events().of(CliEvent.State.class).stream()
-                    .filter(e -> e.t() >= killedAt.toEpochMilli() && e.to() == ClientState.OPEN).toList();
-            assertThat(welcomedBy(reopened)).as("they resumed on the surviving instance\n" + story)
+            Checkpoint failover = Checkpoint.afterDisruption(run, "failover");
+            assertThat(welcomedBy(failover.statesEntering(ClientState.OPEN)))
+                    .as(failover.describe("they resumed on the surviving instance"))
                     .containsExactly("ws-service-" + run.wsPort(1));
             // The gateway checks the surviving instance before counting it again: at most a blip.
-            List<ReadinessChange> changes = run.readinessChangesSince(killedAt);
+            List<ReadinessChange> changes = failover.readinessChanges();
             for (int i = 0; i < changes.size(); i++) {
                 if (!changes.get(i).ready()) {
                     long notReadyAt = changes.get(i).at();
                     assertThat(changes.subList(i, changes.size()))
-                            .as("readiness was ready again within a second: another instance was passing\n" + story)
+                            .as(failover.describe("readiness was ready again within a second: another instance was passing"))
                             .anyMatch(c -> c.ready() && c.at() - notReadyAt < 1_000);
                 }
             }
-            assertThat(summary.lost()).as(story).isZero();
-            assertThat(summary.duplicates()).as(story).isZero();
-            assertThat(summary.failedUpgrades()).as(story).isZero();
+            failover.assertDelivered();
 
             run.startWs(run.wsPort(0)); // two instances again, then both die and only one comes back
             Instant bothKilledAt = run.disrupt("both-killed");
-            Summary afterBoth = run.settle("both-killed", bothKilledAt);
-            String bothStory = afterBoth.line() + "\n" + run.timeline();
-            assertThat(afterBoth.lost()).as(bothStory).isZero();
-            assertThat(afterBoth.duplicates()).as(bothStory).isZero();
-            assertThat(afterBoth.failedUpgrades()).as(bothStory).isZero();
-            assertThat(afterBoth.connectsWhileNotReady()).as(bothStory).isZero();
+            Checkpoint.settled(run, "both-killed", bothKilledAt).assertDeliveredAndNoConnectWhileNotReady();
         }
     }
 
