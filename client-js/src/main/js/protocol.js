@@ -43,6 +43,7 @@ const SESSION_CLOSE_WORDS = Object.freeze({
   4001: 'no hello in time',
   4002: 'instance full',
   4003: 'the log went backwards, resynchronising',
+  4004: 'the gateway is busy, try again shortly',
 });
 
 /** How a close is told in the timeline, e.g. "closed by the server: too slow (4000)" (ClientEngine.describeClose). */

@@ -41,6 +41,12 @@ public final class CloseCodes {
      * instance dropped what it had cached; reconnect and resume so that the position is checked anew.
      */
     public static final int RESYNC = 4003;
+    /**
+     * Sent by the gateway: more clients are upgrading at once than the instances registered they can take
+     * (their {@code connects-per-second}, with headroom); this one is asked to wait and try again. Not a
+     * failure of the instance, and not a failed upgrade for a client's circuit breaker.
+     */
+    public static final int BUSY = 4004;
 
     /** 4400-4499: the server refuses this client for good; reconnecting will not help. */
     public static final int TERMINAL_FIRST = 4400;

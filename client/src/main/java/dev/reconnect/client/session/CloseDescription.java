@@ -17,6 +17,7 @@ public final class CloseDescription {
             case CloseCodes.HELLO_TIMEOUT -> "no hello in time";
             case CloseCodes.INSTANCE_FULL -> "instance full";
             case CloseCodes.RESYNC -> "the log went backwards, resynchronising";
+            case CloseCodes.BUSY -> "the gateway is busy, try again shortly";
             default -> "session closed";
         };
         String base = "closed by the server: " + words + " (" + code + ")";

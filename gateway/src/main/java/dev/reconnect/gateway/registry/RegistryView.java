@@ -465,7 +465,14 @@ public class RegistryView {
         return Math.min(maxSpreadMillis, window);
     }
 
-    /** The smallest total over the required services whose routable instances advertise one; 0 when none does. */
+    /**
+     * The connects per second the routable instances registered they can take: the smallest total over the
+     * required services whose instances say; 0 when none does.
+     */
+    public synchronized long connectsPerSecond() {
+        return advertisedConnectsPerSecond();
+    }
+
     private long advertisedConnectsPerSecond() {
         long scarcest = 0;
         for (Watched service : watched.values()) {

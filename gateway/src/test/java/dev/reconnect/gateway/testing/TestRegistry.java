@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reconnect.consul.emulator.ConsulEmulator;
 import dev.reconnect.consul.emulator.EmulatorConfig;
+import dev.reconnect.protocol.RegistryMeta;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,12 +48,18 @@ public final class TestRegistry implements AutoCloseable {
 
     /** An instance on 127.0.0.1 whose TTL check is critical until a test passes it. */
     public void register(String name, String id, int port) throws Exception {
-        put("/v1/agent/service/register", registration(name, id, port, ""));
+        put("/v1/agent/service/register", registration(name, id, port, "", ""));
     }
 
     /** An instance whose TTL check passes at once: routable without waiting for a test to pass it. */
     public void registerPassing(String name, String id, int port) throws Exception {
-        put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\""));
+        put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\"", ""));
+    }
+
+    /** Like {@link #registerPassing(String, String, int)}, registering the new sessions per second it can take. */
+    public void registerPassing(String name, String id, int port, int connectsPerSecond) throws Exception {
+        put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\"",
+                ",\"Meta\":{\"" + RegistryMeta.CONNECTS_PER_SECOND + "\":\"" + connectsPerSecond + "\"}"));
     }
 
     /** {@code verdict} is the agent's word: pass, warn or fail. */
@@ -73,9 +80,9 @@ public final class TestRegistry implements AutoCloseable {
         consul.close();
     }
 
-    private static String registration(String name, String id, int port, String checkExtra) {
+    private static String registration(String name, String id, int port, String checkExtra, String serviceExtra) {
         return "{\"ID\":\"" + id + "\",\"Name\":\"" + name + "\",\"Address\":\"127.0.0.1\",\"Port\":" + port
-                + ",\"Check\":{\"TTL\":\"1h\"" + checkExtra + "}}";
+                + serviceExtra + ",\"Check\":{\"TTL\":\"1h\"" + checkExtra + "}}";
     }
 
     private void put(String path, String body) throws Exception {
