@@ -3,6 +3,7 @@ package dev.reconnect.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reconnect.gateway.admission.UpgradeAdmission;
 import dev.reconnect.gateway.registry.HttpInstanceProber;
 import dev.reconnect.gateway.registry.Instance;
 import dev.reconnect.gateway.registry.InstanceProber;
@@ -90,6 +91,16 @@ class BackendFailureTest {
         @Primary
         SlowProber slowProber() {
             return new SlowProber();
+        }
+    }
+
+    /** One admission cycle as long as the test class: what is admitted is exactly the registered capacity. */
+    @TestConfiguration
+    static class OneAdmissionCycle {
+        @Bean
+        @Primary
+        UpgradeAdmission oneCycleAdmission(RegistryView view) {
+            return new UpgradeAdmission(view::connectsPerSecond, 1.0, Duration.ofHours(1));
         }
     }
 
@@ -360,6 +371,38 @@ class BackendFailureTest {
 
     // ---- an upgrade that finds the only instance under check
 
+    // ---- admission: a busy gateway is no failing backend
+
+    @Test
+    void upgradesBeyondTheRegisteredCapacityAreClosedBusyBeforeAnyBackendConnectionAndTheInstanceStaysRouted()
+            throws Exception {
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        try {
+            startBackend(connection -> {
+                connection.sendText("hello");
+                hold.join();
+            }, 2);
+            Observer first = connect();
+            Observer second = connect();
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.texts.contains("hello") && second.texts.contains("hello"));
+            double refusedBefore = meters.counter("gateway.websocket.admission.refused").count();
+
+            Observer third = connect();
+
+            assertThat(third.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.BUSY);
+            assertThat(third.reason).contains("busy").contains("2 connects per second");
+            assertThat(third.texts).as("nothing from a backend").isEmpty();
+            assertThat(backend.handshakes()).as("the busy upgrade never reached the instance").isEqualTo(2);
+            assertThat(third.readyAtClose).as("readiness at the busy close").isTrue();
+            assertThat(third.routableAtClose).contains(backend.port());
+            assertThat(first.closed).isNotDone();
+            assertThat(second.closed).isNotDone();
+            assertThat(meters.counter("gateway.websocket.admission.refused").count()).isEqualTo(refusedBefore + 1);
+        } finally {
+            hold.complete(null);
+        }
+    }
+
     @Test
     void anUpgradeThatFindsTheOnlyInstanceUnderCheckIsHeldForTheVerdictAndRoutedWhenItStillAnswers() throws Exception {
         startBackend(FakeWebSocketBackend.Connection::echoCloseWhenAsked);
@@ -401,12 +444,17 @@ class BackendFailureTest {
     // ---- helpers
 
     private void startBackend(FakeWebSocketBackend.Script script) throws Exception {
+        startBackend(script, 0);
+    }
+
+    /** A backend registered passing, with the connects per second it says it takes (0: it does not say). */
+    private void startBackend(FakeWebSocketBackend.Script script, int connectsPerSecond) throws Exception {
         backend = new FakeWebSocketBackend(script);
         instanceId = "ws-service-" + backend.port();
-        CONSUL.register("ws-service", instanceId, backend.port());
-        CONSUL.pass(instanceId);
+        CONSUL.registerPassing("ws-service", instanceId, backend.port(), connectsPerSecond);
         await().atMost(Duration.ofSeconds(10)).until(() -> view.readiness().ready()
-                && view.routableInstances("ws-service").stream().anyMatch(i -> i.port() == backend.port()));
+                && view.routableInstances("ws-service").stream().anyMatch(i -> i.port() == backend.port())
+                && view.connectsPerSecond() == connectsPerSecond);
     }
 
     /** A backend whose connections say hello, then die as a killed process's do once the returned future completes. */
@@ -477,6 +525,7 @@ class BackendFailureTest {
         final List<String> texts = new CopyOnWriteArrayList<>();
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
+        volatile String reason;
         volatile Boolean readyAtClose;
         volatile List<Integer> routableAtClose;
 
@@ -493,6 +542,7 @@ class BackendFailureTest {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            this.reason = reason;
             ended(statusCode);
             return null;
         }

@@ -56,10 +56,13 @@ public final class TestRegistry implements AutoCloseable {
         put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\"", ""));
     }
 
-    /** Like {@link #registerPassing(String, String, int)}, registering the new sessions per second it can take. */
+    /**
+     * Like {@link #registerPassing(String, String, int)}, registering the new sessions per second it can take
+     * (0: it says nothing about that).
+     */
     public void registerPassing(String name, String id, int port, int connectsPerSecond) throws Exception {
-        put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\"",
-                ",\"Meta\":{\"" + RegistryMeta.CONNECTS_PER_SECOND + "\":\"" + connectsPerSecond + "\"}"));
+        put("/v1/agent/service/register", registration(name, id, port, ",\"Status\":\"passing\"", connectsPerSecond == 0
+                ? "" : ",\"Meta\":{\"" + RegistryMeta.CONNECTS_PER_SECOND + "\":\"" + connectsPerSecond + "\"}"));
     }
 
     /** {@code verdict} is the agent's word: pass, warn or fail. */
