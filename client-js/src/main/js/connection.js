@@ -96,6 +96,7 @@ export function createConnection({ env, config, url, session, reporter, owner })
           + `up to ${delivered}): resuming after ${frame.resumeFrom}; messages from there on are new`);
     }
     owner.welcomed(frame, openedAt);
+    if (ended) return;  // the page closed the client from its onStateChange/onReconnect callback
     replies.forget();  // everything pending goes out below anyway
     uptimeTimer.schedule(config.minimumUptimeMs, owner.stable);
     session.unacked().forEach(publish);

@@ -19,6 +19,7 @@ export function createSavedSession({ storage, key, problem }) {
   const positionKey = `${key}#lastSeq`;
   const refusing = { outbox: false, position: false };  // reported, not yet saved again since
   let savedKeys = new Set();  // the publishes the outbox entry holds
+  let outboxLastSeq = null;   // the position the outbox entry holds, null when there is none
 
   /** Writes one entry; true when it was saved. */
   function write(entry, what, storageKey, value) {
@@ -34,6 +35,12 @@ export function createSavedSession({ storage, key, problem }) {
       refusing[entry] = true;
       return false;
     }
+  }
+
+  function remove(storageKey) {
+    try {
+      storage.removeItem(storageKey);
+    } catch (e) { /* nothing saved, or nothing we may touch */ }
   }
 
   /** What storage holds under storageKey, or undefined when nothing (or nothing readable) is there. */
@@ -69,7 +76,10 @@ export function createSavedSession({ storage, key, problem }) {
     load() {
       if (!storage) return null;
       const saved = readOutbox();
-      if (saved) savedKeys = new Set(saved.pending.map(p => p && p.key));
+      if (saved) {
+        savedKeys = new Set(saved.pending.map(p => p && p.key));
+        outboxLastSeq = saved.lastSeq;
+      }
       const text = read(positionKey, 'resume position');
       if (text === undefined) return saved;
       const position = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
@@ -85,6 +95,7 @@ export function createSavedSession({ storage, key, problem }) {
       if (!storage) return;
       if (write('outbox', 'the unacked publishes', key, JSON.stringify({ lastSeq, pending }))) {
         savedKeys = new Set(pending.map(p => p.key));
+        outboxLastSeq = lastSeq;
       }
       this.savePosition(lastSeq);
     },
@@ -95,9 +106,14 @@ export function createSavedSession({ storage, key, problem }) {
       if (write('position', 'the resume position', positionKey, String(lastSeq))) return;
       // A position entry left as it was could be ahead of the truth after a rewind; without it, a
       // reload resumes from the outbox entry's position, which is never ahead.
-      try {
-        storage.removeItem(positionKey);
-      } catch (e) { /* nothing we may touch */ }
+      remove(positionKey);
+      if (outboxLastSeq !== null && outboxLastSeq > lastSeq) {
+        // After a rewind whose outbox could not be saved either, the outbox entry is ahead too: a reload
+        // without its publishes (still held and sent by this page) beats one that skips messages.
+        remove(key);
+        savedKeys = new Set();
+        outboxLastSeq = null;
+      }
     },
 
     /** Whether the saved outbox holds the publish under key, so that a reload sends it again. */
@@ -108,12 +124,10 @@ export function createSavedSession({ storage, key, problem }) {
     /** Removes the saved copy. */
     forget() {
       savedKeys = new Set();
+      outboxLastSeq = null;
       if (!storage) return;
-      for (const entry of [key, positionKey]) {
-        try {
-          storage.removeItem(entry);
-        } catch (e) { /* nothing saved, or nothing we may touch */ }
-      }
+      remove(key);
+      remove(positionKey);
     },
   };
 }

@@ -290,3 +290,18 @@ test('an answer that comes after close() is ignored', async () => {
   assert.equal(h.state, State.CLOSED);
   assert.equal(h.sockets.length, 0);
 });
+
+test('a page that closes the client from its OPEN callback leaves no timer running after CLOSED', async () => {
+  const h = harness();
+  const record = h.events.states.push.bind(h.events.states);
+  h.events.states.push = (change) => {
+    const n = record(change);
+    if (change.to === State.OPEN) h.client.close();
+    return n;
+  };
+  h.client.start();
+  await flush();
+  await h.connect();
+  assert.equal(h.state, State.CLOSED);
+  assert.equal(h.time.nextDueIn(), null, 'no minimum-uptime, heartbeat or connect timer left');
+});

@@ -104,6 +104,22 @@ test('a rewind whose position cannot be saved leaves no saved position ahead of 
   assert.equal(reloaded.client.stats().lastSeq, 4, 'not 10: the new messages 5..10 would be skipped');
 });
 
+test('a rewind that can save neither entry leaves no saved position ahead of the log, the outbox\'s included', async () => {
+  const storage = new FakeStorage();
+  const { h, socket } = await openClient({ storage });
+  send(socket, range(1, 10));
+  h.client.publish('saved with the position 10');
+  await h.time.advance(DEFAULTS.minimumUptimeMs);
+  socket.serverCloses(4003, '');
+  storage.refuse = () => quotaExceeded();
+  await h.answer(true);
+  h.socket.serverOpens();
+  h.socket.welcome({ head: 4, resumeFrom: 4 });
+  assert.equal(h.client.stats().lastSeq, 4);
+  const reloaded = harness({ storage, time: h.time });
+  assert.ok(reloaded.client.stats().lastSeq <= 4, `resumes after ${reloaded.client.stats().lastSeq}: 5..10 would be skipped`);
+});
+
 test('a publish whose outbox could not be saved is reported abandoned as not saved for a reload', async () => {
   const storage = new FakeStorage();
   const { h } = await openClient({ storage });

@@ -107,6 +107,21 @@ class ConformanceTablesTest {
         }
     }
 
+    /** A code added to CloseCodes without a row would be told by each client its own way, and nothing would say so. */
+    @Test
+    void everyCloseCodeTheProtocolNamesHasARow() throws IllegalAccessException {
+        Set<Integer> listed = new TreeSet<>();
+        table.get("closeCodes").forEach(row -> listed.add(row.get("code").asInt()));
+        Set<Integer> named = new TreeSet<>();
+        for (Field field : CloseCodes.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class
+                    && !field.getName().endsWith("_FIRST") && !field.getName().endsWith("_LAST")) {
+                named.add(field.getInt(null));
+            }
+        }
+        assertThat(listed).as("close codes in the table").containsAll(named);
+    }
+
     @Test
     void publishErrorsAreErrorCodes() throws IllegalAccessException {
         JsonNode errors = table.get("publishErrors");

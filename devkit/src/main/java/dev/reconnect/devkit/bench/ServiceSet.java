@@ -34,7 +34,10 @@ final class ServiceSet implements AutoCloseable {
             system.startRegistry();
             ManagedProcess api = system.startApi();
             ManagedProcess gateway = system.startGateway();
-            ManagedProcess ws = system.startWs(system.ports().ws(), Duration.ZERO);
+            // Relay and heap, not admission: the heap phase opens its 1,000 sockets at once, which the gateway's
+            // upgrade admission would answer in part with 4004 (busy) at the default 200 connects per second.
+            ManagedProcess ws = system.startWs(system.ports().ws(), Duration.ZERO,
+                    List.of("--ws.admission.connects-per-second=100000"));
             Map<ManagedProcess, Integer> started = Map.of(api, system.ports().api(), gateway, system.ports().gateway(),
                     ws, system.ports().ws());
             started.forEach((process, port) -> system.awaitOk(process, system.readinessOf(port)));

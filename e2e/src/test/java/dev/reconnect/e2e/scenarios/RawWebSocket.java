@@ -1,7 +1,7 @@
 package dev.reconnect.e2e.scenarios;
 
+import dev.reconnect.support.testing.RawFrame;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -95,26 +95,9 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Sends one masked text frame. */
     void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65_536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xff);
-        } else {
-            throw new IllegalArgumentException("frame too large for this helper");
-        }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
-        out.flush();
+        new RawFrame(RawFrame.TEXT, text.getBytes(StandardCharsets.UTF_8)).writeTo(out, mask);
     }
 
     /**
@@ -130,27 +113,9 @@ final class RawWebSocket implements AutoCloseable {
             }
             socket.setSoTimeout((int) left);
             try {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long length = b1 & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
-                byte[] payload = in.readNBytes((int) length);
-                if (payload.length < length) {
-                    return new Ending(Ending.Kind.CONNECTION_DROPPED, -1, Instant.now());
-                }
-                if (mask != null) {
-                    for (int i = 0; i < payload.length; i++) {
-                        payload[i] ^= mask[i % 4];
-                    }
-                }
-                if ((b0 & 0x0f) == 0x8) {
-                    int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                    return new Ending(Ending.Kind.CLOSE_FRAME, code, Instant.now());
+                RawFrame frame = RawFrame.read(in);
+                if (frame.isClose()) {
+                    return new Ending(Ending.Kind.CLOSE_FRAME, frame.closeCode(), Instant.now());
                 }
             } catch (SocketTimeoutException e) {
                 return new Ending(Ending.Kind.STILL_OPEN, -1, null);

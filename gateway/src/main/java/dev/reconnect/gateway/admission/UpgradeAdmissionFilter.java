@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -26,11 +27,17 @@ import reactor.core.publisher.Mono;
  */
 class UpgradeAdmissionFilter implements WebFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(UpgradeAdmissionFilter.class);
+    private static final long QUIET_BEFORE_ALL_CLEAR_NANOS = java.time.Duration.ofSeconds(2).toNanos();
 
     private final UpgradeAdmission admission;
     private final WebSocketService webSockets;
     private final Counter refused;
     private final AtomicBoolean refusing = new AtomicBoolean();
+    /**
+     * When the last upgrade was refused: "admitting again" is said only after a quiet spell longer than the
+     * limiter's one-second cycle, not at the first admitted upgrade of every new cycle of a lasting overload.
+     */
+    private final AtomicLong lastRefusedNanos = new AtomicLong();
 
     UpgradeAdmissionFilter(UpgradeAdmission admission, WebSocketService webSockets, MeterRegistry meters) {
         this.admission = admission;
@@ -56,12 +63,14 @@ class UpgradeAdmissionFilter implements WebFilter, Ordered {
         }
         OptionalLong limit = admission.refuse();
         if (limit.isEmpty()) {
-            if (refusing.compareAndSet(true, false)) {
-                log.info("Admitting every WebSocket upgrade again");
+            if (refusing.get() && System.nanoTime() - lastRefusedNanos.get() > QUIET_BEFORE_ALL_CLEAR_NANOS
+                    && refusing.compareAndSet(true, false)) {
+                log.info("Admitting every WebSocket upgrade again: none refused for over 2 s");
             }
             return chain.filter(exchange);
         }
         refused.increment();
+        lastRefusedNanos.set(System.nanoTime());
         if (refusing.compareAndSet(false, true)) {
             log.warn("More clients are connecting at once than the instances registered they can take: upgrades beyond"
                     + " {} per second are closed with {} (busy), and the clients try again after their backoff",

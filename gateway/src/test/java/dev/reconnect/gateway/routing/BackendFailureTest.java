@@ -376,31 +376,32 @@ class BackendFailureTest {
     @Test
     void upgradesBeyondTheRegisteredCapacityAreClosedBusyBeforeAnyBackendConnectionAndTheInstanceStaysRouted()
             throws Exception {
-        CompletableFuture<Void> hold = new CompletableFuture<>();
-        try {
-            startBackend(connection -> {
-                connection.sendText("hello");
-                hold.join();
-            }, 2);
-            Observer first = connect();
-            Observer second = connect();
-            await().atMost(Duration.ofSeconds(10)).until(() -> first.texts.contains("hello") && second.texts.contains("hello"));
-            double refusedBefore = meters.counter("gateway.websocket.admission.refused").count();
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.echoCloseWhenAsked();
+        }, 2);
+        Observer first = connect();
+        Observer second = connect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.texts.contains("hello") && second.texts.contains("hello"));
+        double refusedBefore = meters.counter("gateway.websocket.admission.refused").count();
 
-            Observer third = connect();
+        Observer third = connect();
 
-            assertThat(third.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.BUSY);
-            assertThat(third.reason).contains("busy").contains("2 connects per second");
-            assertThat(third.texts).as("nothing from a backend").isEmpty();
-            assertThat(backend.handshakes()).as("the busy upgrade never reached the instance").isEqualTo(2);
-            assertThat(third.readyAtClose).as("readiness at the busy close").isTrue();
-            assertThat(third.routableAtClose).contains(backend.port());
-            assertThat(first.closed).isNotDone();
-            assertThat(second.closed).isNotDone();
-            assertThat(meters.counter("gateway.websocket.admission.refused").count()).isEqualTo(refusedBefore + 1);
-        } finally {
-            hold.complete(null);
-        }
+        assertThat(third.closed.get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.BUSY);
+        assertThat(third.reason).contains("busy").contains("2 connects per second");
+        assertThat(third.texts).as("nothing from a backend").isEmpty();
+        assertThat(backend.handshakes()).as("the busy upgrade never reached the instance").isEqualTo(2);
+        assertThat(third.readyAtClose).as("readiness at the busy close").isTrue();
+        assertThat(third.routableAtClose).contains(backend.port());
+        assertThat(first.closed).isNotDone();
+        assertThat(second.closed).isNotDone();
+        assertThat(meters.counter("gateway.websocket.admission.refused").count()).isEqualTo(refusedBefore + 1);
+        assertThat(count("failed")).as("no verdict against the instance").isEqualTo(first.failedBefore);
+
+        // The two admitted sessions end here, with their verdicts, rather than in the next test.
+        first.socket.sendClose(CloseCodes.NORMAL, "test over").get(5, TimeUnit.SECONDS);
+        second.socket.sendClose(CloseCodes.NORMAL, "test over").get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("alive") == first.aliveBefore + 2);
     }
 
     @Test
