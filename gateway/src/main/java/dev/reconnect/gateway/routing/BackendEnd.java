@@ -36,6 +36,19 @@ record BackendEnd(Judgement judgement, String reason) {
      * on) proves that the backend was alive at the end.
      */
     static BackendEnd of(Optional<CloseStatus> status, boolean clientSideEnded) {
+        return of(status, clientSideEnded, true);
+    }
+
+    /**
+     * As {@link #of(Optional, boolean)}, knowing whether the client's own connection to the gateway was still up
+     * when the backend's end was reported. When it was not, the client dropped it (the gateway closes a client's
+     * side only after the verdict on its backend), and the backend connection ended because the gateway let it
+     * go: one client's dropped connection says nothing about the instance.
+     */
+    static BackendEnd of(Optional<CloseStatus> status, boolean clientSideEnded, boolean clientConnected) {
+        if (!clientConnected) {
+            return FINE;
+        }
         if (status.isEmpty()) {
             return new BackendEnd(Judgement.FAILED_IF_UNREACHABLE, "its WebSocket ended without a close frame");
         }

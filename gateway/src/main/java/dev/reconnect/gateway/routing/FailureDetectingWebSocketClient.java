@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,13 +48,16 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
     private final ObjectProvider<RegistryView> view;
     private final ObjectProvider<InstanceProber> prober;
     private final ObjectProvider<MeterRegistry> meters;
+    private final ObjectProvider<ClientConnections> connections;
 
     FailureDetectingWebSocketClient(WebSocketClient delegate, ObjectProvider<RegistryView> view,
-                                    ObjectProvider<InstanceProber> prober, ObjectProvider<MeterRegistry> meters) {
+                                    ObjectProvider<InstanceProber> prober, ObjectProvider<MeterRegistry> meters,
+                                    ObjectProvider<ClientConnections> connections) {
         this.delegate = delegate;
         this.view = view;
         this.prober = prober;
         this.meters = meters;
+        this.connections = connections;
     }
 
     @Override
@@ -65,6 +69,8 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
     public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
         Instance target = new Instance(url.getHost() + ":" + port(url), url.getHost(), port(url), 0);
         AtomicBoolean opened = new AtomicBoolean();
+        ClientConnections known = connections.getIfAvailable();
+        BooleanSupplier clientConnected = known == null ? () -> true : known.clientConnected(headers);
         CompletableFuture<Void> judged = new CompletableFuture<>();
         Mono<Void> verdict = Mono.fromFuture(judged, true).timeout(VERDICT_TIMEOUT, Mono.empty());
         WebSocketHandler observing = new WebSocketHandler() {
@@ -82,11 +88,12 @@ class FailureDetectingWebSocketClient implements WebSocketClient {
                         .onErrorReturn(Optional.empty())
                         .cache();
                 ClientAwareBackendSession backend = new ClientAwareBackendSession(session, status, verdict);
-                status.subscribe(s -> judge(target, BackendEnd.of(s, backend.clientSideEnded()), judged));
+                status.subscribe(s -> judge(target,
+                        BackendEnd.of(s, backend.clientSideEnded(), clientConnected.getAsBoolean()), judged));
                 return handler.handle(backend);
             }
         };
-        return delegate.execute(url, headers, observing)
+        return delegate.execute(url, ClientConnections.forBackend(headers), observing)
                 .onErrorResume(error -> {
                     if (!opened.get()) {
                         openFailed(target, error);

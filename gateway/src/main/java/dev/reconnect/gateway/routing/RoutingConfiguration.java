@@ -15,14 +15,25 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 class RoutingConfiguration {
     /** Wraps the client the gateway proxies WebSockets with, whichever bean defines it. */
     @Bean
+    static ClientConnections clientConnections() {
+        return new ClientConnections();
+    }
+
+    @Bean
+    ClientConnectionFilter clientConnectionFilter(ClientConnections connections) {
+        return new ClientConnectionFilter(connections);
+    }
+
+    @Bean
     static BeanPostProcessor backendFailureDetection(ObjectProvider<RegistryView> view,
                                                      ObjectProvider<InstanceProber> prober,
-                                                     ObjectProvider<MeterRegistry> meters) {
+                                                     ObjectProvider<MeterRegistry> meters,
+                                                     ObjectProvider<ClientConnections> connections) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof WebSocketClient client && !(bean instanceof FailureDetectingWebSocketClient)) {
-                    return new FailureDetectingWebSocketClient(client, view, prober, meters);
+                    return new FailureDetectingWebSocketClient(client, view, prober, meters, connections);
                 }
                 return bean;
             }

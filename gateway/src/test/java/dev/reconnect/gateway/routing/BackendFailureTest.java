@@ -154,6 +154,11 @@ class BackendFailureTest {
                 .isEqualTo(BackendEnd.Judgement.FAILED_IF_UNREACHABLE);
         assertThat(BackendEnd.of(Optional.of(CloseStatus.GOING_AWAY), true).judgement()).as("the client's own 1001 passed on")
                 .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
+        for (Optional<CloseStatus> status : List.of(Optional.<CloseStatus>empty(), Optional.of(new CloseStatus(1006)))) {
+            assertThat(BackendEnd.of(status, false, false).judgement())
+                    .as("%s while the client's connection to the gateway was already gone", status)
+                    .isEqualTo(BackendEnd.Judgement.NOT_A_FAILURE);
+        }
     }
 
     @Test
@@ -312,6 +317,44 @@ class BackendFailureTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> count("alive") == client.aliveBefore + 1);
         assertThat(view.routableInstances("ws-service")).extracting(Instance::port).contains(backend.port());
         assertThat(count("failed")).isEqualTo(client.failedBefore);
+    }
+
+    /**
+     * A client whose connection drops without a close frame (a killed tab, a lost network, a hostile client): the
+     * gateway drops the backend side itself, which must not put the instance under check. It did, now and then
+     * (FaultIT in CI): readiness said "not ready" to everyone for the probe's time, because of one client.
+     */
+    @Test
+    void aClientThatDropsItsConnectionWithoutACloseFrameSaysNothingAboutTheBackend() throws Exception {
+        startBackend(connection -> {
+            connection.sendText("hello");
+            connection.echoCloseWhenAsked();
+        });
+        double aliveBefore = count("alive");
+        double failedBefore = count("failed");
+        long index = view.readiness().index();
+
+        for (int i = 0; i < 5; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                // the 101, then the backend's "hello": the backend session is open when the client drops
+                StringBuilder received = new StringBuilder();
+                while (!received.toString().contains("hello")) {
+                    int b = socket.getInputStream().read();
+                    assertThat(b).as("the connection ended before the backend's hello: " + received).isNotNegative();
+                    received.append((char) b);
+                }
+                assertThat(received.toString()).startsWith("HTTP/1.1 101");
+            }
+        }
+
+        int sessions = 5;
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("alive") + count("failed") >= aliveBefore + failedBefore + sessions);
+        assertThat(count("failed")).isEqualTo(failedBefore);
+        assertThat(view.readiness().index()).as("readiness never moved").isEqualTo(index);
     }
 
     @Test
