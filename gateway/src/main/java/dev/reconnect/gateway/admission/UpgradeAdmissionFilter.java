@@ -1,7 +1,7 @@
 package dev.reconnect.gateway.admission;
 
+import dev.reconnect.gateway.edge.WebSocketRequests;
 import dev.reconnect.protocol.CloseCodes;
-import dev.reconnect.protocol.Paths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.OptionalLong;
@@ -55,8 +55,7 @@ class UpgradeAdmissionFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        boolean webSocket = (path.equals(Paths.WEBSOCKET) || path.startsWith(Paths.WEBSOCKET + "/"))
+        boolean webSocket = WebSocketRequests.isStream(exchange)
                 && "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getFirst(HttpHeaders.UPGRADE));
         if (!webSocket) {
             return chain.filter(exchange);

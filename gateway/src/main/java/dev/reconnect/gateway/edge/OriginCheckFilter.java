@@ -1,6 +1,5 @@
 package dev.reconnect.gateway.edge;
 
-import dev.reconnect.protocol.Paths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +44,7 @@ class OriginCheckFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        String path = request.getPath().pathWithinApplication().value();
-        if (!path.equals(Paths.WEBSOCKET) && !path.startsWith(Paths.WEBSOCKET + "/")) {
+        if (!WebSocketRequests.isStream(exchange)) {
             return chain.filter(exchange);
         }
         String origin = request.getHeaders().getFirst(HttpHeaders.ORIGIN);

@@ -1,6 +1,6 @@
 package dev.reconnect.gateway.routing;
 
-import dev.reconnect.protocol.Paths;
+import dev.reconnect.gateway.edge.WebSocketRequests;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -23,8 +23,7 @@ class ClientConnectionFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!path.equals(Paths.WEBSOCKET) && !path.startsWith(Paths.WEBSOCKET + "/")) {
+        if (!WebSocketRequests.isStream(exchange)) {
             return chain.filter(exchange);
         }
         String id = connections.register(exchange);
