@@ -45,6 +45,11 @@ public class RegistryView {
     private final Duration suspectTimeout;
     private final long spreadPerClientMillis;
     private final long maxSpreadMillis;
+    /**
+     * What {@link #connectsPerSecond()} answers: worked out with readiness, whenever the routable instances
+     * change, so that each upgrade the gateway admits reads a field instead of summing the view under its lock.
+     */
+    private volatile long connectsPerSecond;
     private final Map<String, Watched> watched = new LinkedHashMap<>();
     private final Map<String, Suspect> suspects = new HashMap<>();
     /** Siblings of an instance that just failed, kept out until a probe says they still accept connections. */
@@ -405,6 +410,7 @@ public class RegistryView {
 
     private void recompute() {
         settleCheckWaiters();
+        connectsPerSecond = advertisedConnectsPerSecond();
         Readiness changed = compute(readiness.index() + 1);
         if (sameAnswer(readiness, changed)) {
             return;
@@ -456,11 +462,11 @@ public class RegistryView {
      * (what the routable instances registered, summed per service; the scarcest service decides), or, where
      * no instance says, a window that grows by a fixed step per client; never more than the maximum.
      */
-    synchronized long connectSpread(int clientsWoken) {
+    long connectSpread(int clientsWoken) {
         if (clientsWoken <= 1) {
             return 0;
         }
-        long capacity = advertisedConnectsPerSecond();
+        long capacity = connectsPerSecond;
         long window = capacity > 0 ? (clientsWoken * 1000L + capacity - 1) / capacity : spreadPerClientMillis * clientsWoken;
         return Math.min(maxSpreadMillis, window);
     }
@@ -469,8 +475,8 @@ public class RegistryView {
      * The connects per second the routable instances registered they can take: the smallest total over the
      * required services whose instances say; 0 when none does.
      */
-    public synchronized long connectsPerSecond() {
-        return advertisedConnectsPerSecond();
+    public long connectsPerSecond() {
+        return connectsPerSecond;
     }
 
     private long advertisedConnectsPerSecond() {
