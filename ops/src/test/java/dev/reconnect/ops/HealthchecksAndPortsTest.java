@@ -32,6 +32,8 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
 
     /** The readiness probe on every Spring service's main port (Consul's check and the healthchecks use it). */
     static final String READINESS_PATH = "/readyz";
+    /** Consul's HTTP check notices death only; readiness reaches Consul through the check the service passes itself. */
+    static final String LIVENESS_PATH = "/livez";
 
     /**
      * Tools a healthcheck may call, by runtime base image. eclipse-temurin: the Ubuntu-based images install curl
@@ -85,6 +87,8 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
                         p -> p.setting("ws-service", "management.server.port", "${MANAGEMENT_PORT:9999}")),
                 MANAGEMENT_PORTS.mistake("Consul check on the actuator path", p -> p.setting("ws-service",
                         "spring.cloud.consul.discovery.health-check-path", "/actuator/health/readiness")),
+                MANAGEMENT_PORTS.mistake("Consul's HTTP check polling readiness again", p -> p.setting("ws-service",
+                        "spring.cloud.consul.discovery.health-check-path", "/readyz")),
                 MANAGEMENT_PORTS.mistake("Dockerfile HEALTHCHECK on the actuator path",
                         p -> p.editDockerfile(t -> t.replace("/readyz", "/actuator/health/readiness"))),
                 MANAGEMENT_PORTS.mistake("Dockerfile HEALTHCHECK removed",
@@ -178,8 +182,8 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
     /**
      * The management port convention: every Spring service serves its actuator endpoints (other than
      * /readyz and /livez) on {@code management.server.port: ${MANAGEMENT_PORT:default}}, a port of its
-     * own, which compose never publishes or exposes; Consul's HTTP check, the compose healthcheck and
-     * the image's HEALTHCHECK all probe /readyz on the main port.
+     * own, which compose never publishes or exposes; Consul's HTTP check probes /livez, the compose
+     * healthcheck and the image's HEALTHCHECK probe /readyz, all on the main port.
      */
     static List<String> checkManagementPorts(Project p) {
         List<String> problems = new ArrayList<>();
@@ -204,9 +208,9 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
                         + port + "), is " + m.group(2));
             }
             Object checkPath = config.flat().get("spring.cloud.consul.discovery.health-check-path");
-            if (!READINESS_PATH.equals(str(checkPath))) {
+            if (!LIVENESS_PATH.equals(str(checkPath))) {
                 problems.add(module + ": Consul's HTTP check (spring.cloud.consul.discovery.health-check-path) must be "
-                        + READINESS_PATH + " on the main port, is " + checkPath);
+                        + LIVENESS_PATH + " on the main port, is " + checkPath);
             }
             Map<String, Object> service = p.services().get(module);
             if (service != null) {

@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstancePreRegisteredEvent;
 import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulProperties;
@@ -62,6 +64,7 @@ public class RegistrationKeeper {
     private final ObjectProvider<ConsulDiscoveryProperties> discoveryProvider;
     private final ObjectProvider<ConsulProperties> consulProvider;
     private final RegistrationProperties properties;
+    private final ReadinessReporter readiness;
     private ConsulClient client;
     private ConsulAutoRegistration registration;
     private ConsulDiscoveryProperties discovery;
@@ -73,18 +76,21 @@ public class RegistrationKeeper {
         return thread;
     });
     private volatile boolean stopping;
+    private final AtomicBoolean predecessorCleared = new AtomicBoolean();
     /** The last outcome worth a log line; a line is written only when it changes. */
     private volatile Outcome state = Outcome.PRESENT;
 
     public RegistrationKeeper(ObjectProvider<ConsulClient> client,
                               ObjectProvider<ConsulAutoRegistration> registration,
                               ObjectProvider<ConsulDiscoveryProperties> discovery,
-                              ObjectProvider<ConsulProperties> consul, RegistrationProperties properties) {
+                              ObjectProvider<ConsulProperties> consul, RegistrationProperties properties,
+                              ReadinessReporter readiness) {
         this.clientProvider = client;
         this.registrationProvider = registration;
         this.discoveryProvider = discovery;
         this.consulProvider = consul;
         this.properties = properties;
+        this.readiness = readiness;
     }
 
     /** Collaborators are looked up late on purpose (see {@link RegistrationKeeperAutoConfiguration}). */
@@ -121,6 +127,24 @@ public class RegistrationKeeper {
             case PRESENT, REGISTERED -> log.info("Registered {} in {}{}", registration.getInstanceId(), where,
                     hasToken() ? " with an ACL token" : "");
             default -> report(look);
+        }
+    }
+
+    /**
+     * Before Spring Cloud Consul registers this instance: take out what an earlier process on the same port
+     * (killed, so never deregistered) left under the same ID. Consul keeps a re-registered check's old status,
+     * so its failed liveness check would stay critical until the check's next run, up to an interval after this
+     * instance is ready; a fresh registration starts from the statuses this one gives.
+     */
+    @EventListener(InstancePreRegisteredEvent.class)
+    void clearPredecessor() {
+        if (!predecessorCleared.compareAndSet(false, true) || !resolve()) {
+            return;
+        }
+        try {
+            client.agentServiceDeregister(registration.getInstanceId(), token());
+        } catch (RuntimeException e) {
+            log.debug("Could not clear an earlier registration of {}: {}", registration.getInstanceId(), describe(e));
         }
     }
 
@@ -230,7 +254,10 @@ public class RegistrationKeeper {
                     log.info("Registry reachable again at {}; {} is registered", where, id);
                 }
             }
-            case REGISTERED -> log.info("Registration of {} was missing from {} (restarted?): registered again", id, where);
+            case REGISTERED -> {
+                log.info("Registration of {} was missing from {} (restarted?): registered again", id, where);
+                readiness.registeredAgain("registered again");
+            }
             case REFUSED -> {
                 if (before != Outcome.REFUSED) {
                     log.error("{} This instance receives no traffic until it is fixed.", refusal(look.detail()).getMessage());
@@ -271,7 +298,7 @@ public class RegistrationKeeper {
         return hasToken() ? discovery.getAclToken() : null;
     }
 
-    private static String describe(Throwable error) {
+    static String describe(Throwable error) {
         Throwable cause = NestedExceptionUtils.getMostSpecificCause(error);
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);

@@ -24,11 +24,11 @@ class ServiceDefaultsTest {
     }
 
     @Test
-    void everyServiceIsCheckedOnItsReadinessPathAndRegistersUnderItsNameAndPort() {
+    void everyServiceIsCheckedForLifeOverHttpAndRegistersUnderItsNameAndPort() {
         ConfigurableEnvironment environment = environment(Map.of("spring.application.name", "ws-service",
                 "server.port", "8082"));
 
-        assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-path")).isEqualTo("/readyz");
+        assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-path")).isEqualTo("/livez");
         assertThat(environment.getProperty("spring.cloud.consul.discovery.instance-id")).isEqualTo("ws-service-8082");
         assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-interval")).isEqualTo("10s");
         assertThat(environment.getProperty("spring.cloud.service-registry.auto-registration.register-management"))
@@ -52,7 +52,8 @@ class ServiceDefaultsTest {
 
         assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-interval")).isEqualTo("1s");
         assertThat(environment.getProperty("registration.check-interval")).isEqualTo("1s");
-        assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-path")).isEqualTo("/readyz");
+        assertThat(environment.getProperty("registration.readiness-ttl")).isEqualTo("3s");
+        assertThat(environment.getProperty("spring.cloud.consul.discovery.health-check-path")).isEqualTo("/livez");
     }
 
     @Test

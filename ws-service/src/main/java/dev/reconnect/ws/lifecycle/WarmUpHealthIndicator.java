@@ -1,6 +1,7 @@
 package dev.reconnect.ws.lifecycle;
 
 import dev.reconnect.protocol.Paths;
+import dev.reconnect.support.registration.ReadinessChanged;
 import dev.reconnect.ws.WsProperties;
 import dev.reconnect.ws.log.LogFollower;
 import java.net.URI;
@@ -22,12 +23,13 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * Part of the readiness group ({@code /readyz}, which the registry's check polls): out of service until
+ * Part of the readiness group ({@code /readyz}, which the registry hears of at once: {@link ReadinessChanged}): out of service until
  * the instance is ready to serve fast. That is, in order: the log follower has caught up with the
  * message log's head once (or {@code ws.warm-up.log-timeout} ran out: api-service or the registry may
  * start after this instance, and the end-to-end start orders expect it to become ready regardless),
@@ -51,20 +53,22 @@ public class WarmUpHealthIndicator implements HealthIndicator {
     private final StartupReadiness readiness;
     private final String address;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private volatile int port = -1;
 
     @Autowired
     public WarmUpHealthIndicator(WsProperties properties, LogFollower follower, LoopbackWarmUp loopback,
-                                 @Value("${server.address:}") String address) {
-        this(properties, follower, loopback, address, Clock.systemUTC());
+                                 @Value("${server.address:}") String address, ApplicationEventPublisher events) {
+        this(properties, follower, loopback, address, Clock.systemUTC(), events);
     }
 
     WarmUpHealthIndicator(WsProperties properties, LogFollower follower, LoopbackWarmUp loopback, String address,
-                          Clock clock) {
+                          Clock clock, ApplicationEventPublisher events) {
         this.properties = properties;
         this.clock = clock;
+        this.events = events;
         this.follower = follower;
         this.loopback = loopback;
         this.readiness = new StartupReadiness(properties.logService(), properties.warmUp().logTimeout(),
@@ -155,10 +159,18 @@ public class WarmUpHealthIndicator implements HealthIndicator {
             settled.complete(null);
             long untilReady = millisUntil(readiness.readyAt());
             if (untilReady > 0) {
-                // So that "ready" is logged when it happens, not at the next readiness poll.
-                delayed(untilReady).execute(readiness::stage);
+                // So that "ready" is logged, and reported to the registry, when it happens, not at the next look.
+                delayed(untilReady).execute(() -> readinessMayHaveChanged("start-up delay over"));
+            } else {
+                readinessMayHaveChanged("warmed up");
             }
         });
+    }
+
+    private void readinessMayHaveChanged(String why) {
+        if (readiness.stage() == StartupReadiness.Stage.READY) {
+            events.publishEvent(new ReadinessChanged(why));
+        }
     }
 
     private String hostForUri() {

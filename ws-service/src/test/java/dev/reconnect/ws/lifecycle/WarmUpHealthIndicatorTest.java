@@ -23,7 +23,7 @@ class WarmUpHealthIndicatorTest {
         WsProperties properties = WsProperties.defaults()
                 .withWarmUp(new WsProperties.WarmUp(Duration.ofMillis(200), 4, 100, Duration.ofSeconds(10)));
         WarmUpHealthIndicator warmUp = new WarmUpHealthIndicator(properties, new LogFollower(log, properties),
-                new LoopbackWarmUp(), "", new HalfSpeedClock());
+                new LoopbackWarmUp(), "", new HalfSpeedClock(), event -> { });
 
         warmUp.begin();
 
