@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
  */
 class HealthchecksAndPortsTest extends ProjectCheckTest {
 
-    /** The readiness probe on every Spring service's main port (Consul's check and the healthchecks use it). */
+    /** The readiness probe on every Spring service's main port (the healthchecks use it; Consul hears it from the service). */
     static final String READINESS_PATH = "/readyz";
     /** Consul's HTTP check notices death only; readiness reaches Consul through the check the service passes itself. */
     static final String LIVENESS_PATH = "/livez";
@@ -89,6 +89,8 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
                         "spring.cloud.consul.discovery.health-check-path", "/actuator/health/readiness")),
                 MANAGEMENT_PORTS.mistake("Consul's HTTP check polling readiness again", p -> p.setting("ws-service",
                         "spring.cloud.consul.discovery.health-check-path", "/readyz")),
+                MANAGEMENT_PORTS.mistake("liveness back on Spring Boot's livenessState", p -> p.setting("api-service",
+                        "management.endpoint.health.group.liveness.include", "livenessState")),
                 MANAGEMENT_PORTS.mistake("Dockerfile HEALTHCHECK on the actuator path",
                         p -> p.editDockerfile(t -> t.replace("/readyz", "/actuator/health/readiness"))),
                 MANAGEMENT_PORTS.mistake("Dockerfile HEALTHCHECK removed",
@@ -211,6 +213,13 @@ class HealthchecksAndPortsTest extends ProjectCheckTest {
             if (!LIVENESS_PATH.equals(str(checkPath))) {
                 problems.add(module + ": Consul's HTTP check (spring.cloud.consul.discovery.health-check-path) must be "
                         + LIVENESS_PATH + " on the main port, is " + checkPath);
+            }
+            // Spring Boot's livenessState is BROKEN until the context has started, after the registration: a first
+            // run of Consul's check in between would fail a healthy, starting instance.
+            Object liveness = config.flat().get("management.endpoint.health.group.liveness.include");
+            if (!"ping".equals(str(liveness))) {
+                problems.add(module + ": the liveness group behind Consul's check (management.endpoint.health.group"
+                        + ".liveness.include) must be ping, is " + liveness);
             }
             Map<String, Object> service = p.services().get(module);
             if (service != null) {

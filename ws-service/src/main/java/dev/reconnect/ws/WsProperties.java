@@ -106,6 +106,11 @@ public record WsProperties(
                 Duration.ofSeconds(10), DataSize.ofMegabytes(1), Duration.ofSeconds(5), 10_000, 64, WarmUp.defaults());
     }
 
+    public WsProperties withStartupDelay(Duration delay) {
+        return new WsProperties(delay, heartbeatInterval, logWait, logService, sendTimeout, sendBuffer,
+                helloTimeout, maxSessions, maxPublishesInFlight, warmUp);
+    }
+
     public WsProperties withLogWait(Duration wait) {
         return new WsProperties(startupDelay, heartbeatInterval, wait, logService, sendTimeout, sendBuffer,
                 helloTimeout, maxSessions, maxPublishesInFlight, warmUp);

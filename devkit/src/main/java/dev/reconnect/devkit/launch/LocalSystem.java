@@ -214,7 +214,7 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
-    /** The service's own readiness on its main port (the Consul check probes the same path). */
+    /** The service's own readiness on its main port (what the service reports to Consul's ready check). */
     public URI readinessOf(int port) {
         return URI.create("http://127.0.0.1:" + port + "/readyz");
     }

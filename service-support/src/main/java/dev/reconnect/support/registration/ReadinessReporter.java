@@ -75,15 +75,18 @@ public class ReadinessReporter implements ConsulRegistrationCustomizer {
     /** Adds the ready check to the registration Spring Cloud Consul is about to make (and every re-registration). */
     @Override
     public void customize(ConsulRegistration registration) {
-        ConsulDiscoveryProperties discovery = discoveryProvider.getIfAvailable();
-        String deregisterAfter = discovery == null ? null : discovery.getHealthCheckCriticalTimeout();
+        NewService.Check main = registration.getService().getCheck();
+        if (main != null && main.getTtl() != null) {
+            log.warn("Spring Cloud Consul's heartbeat (a TTL check it passes itself) is on: readiness reaches the registry"
+                    + " through the ready check already, and the heartbeat's check would stay critical; turn off"
+                    + " spring.cloud.consul.discovery.heartbeat.enabled");
+        }
         List<NewService.Check> checks = new ArrayList<>();
         if (registration.getService().getChecks() != null) {
             registration.getService().getChecks().stream().filter(check -> !(check instanceof ReadyCheck))
                     .forEach(checks::add);
         }
-        checks.add(new ReadyCheck(registration.getInstanceId(), properties.readinessTtl(),
-                StringUtils.hasText(deregisterAfter) ? deregisterAfter : null));
+        checks.add(new ReadyCheck(registration.getInstanceId(), properties.readinessTtl()));
         registration.getService().setChecks(checks);
         checkId = ReadyCheck.idFor(registration.getInstanceId());
     }
@@ -111,7 +114,7 @@ public class ReadinessReporter implements ConsulRegistrationCustomizer {
         if (!refreshing && checkId != null) {
             refreshing = true;
             long every = Math.max(1, properties.readinessTtl().toMillis() / 3);
-            reporter.scheduleWithFixedDelay(() -> report(null), every, every, TimeUnit.MILLISECONDS);
+            reporter.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -151,6 +154,15 @@ public class ReadinessReporter implements ConsulRegistrationCustomizer {
             });
         } catch (RejectedExecutionException e) {
             // stopping: the instance is being deregistered, there is nothing left to report to
+        }
+    }
+
+    /** A refresh that threw would cancel every later one, and the ready check would expire on a ready instance. */
+    private void refresh() {
+        try {
+            report(null);
+        } catch (RuntimeException e) {
+            failed(RegistrationKeeper.describe(e));
         }
     }
 

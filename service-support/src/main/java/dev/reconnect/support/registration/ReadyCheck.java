@@ -19,11 +19,14 @@ final class ReadyCheck extends NewService.Check {
     @JsonProperty("Name")
     private final String name;
 
-    ReadyCheck(String instanceId, Duration ttl, String deregisterCriticalServiceAfter) {
+    /**
+     * Without DeregisterCriticalServiceAfter: an instance that is alive but not ready for a while (waiting for
+     * its log, say) must not be reaped; the liveness check carries it, and removes dead instances.
+     */
+    ReadyCheck(String instanceId, Duration ttl) {
         this.checkId = idFor(instanceId);
         this.name = "Ready (reported by the instance)";
         setTtl(ttl.toMillis() + "ms");
-        setDeregisterCriticalServiceAfter(deregisterCriticalServiceAfter);
     }
 
     static String idFor(String instanceId) {

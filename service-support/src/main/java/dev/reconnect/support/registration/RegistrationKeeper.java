@@ -142,7 +142,11 @@ public class RegistrationKeeper {
             return;
         }
         try {
-            client.agentServiceDeregister(registration.getInstanceId(), token());
+            ResponseEntity<Void> answer = client.agentServiceDeregister(registration.getInstanceId(), token());
+            if (!answer.getStatusCode().is2xxSuccessful() && answer.getStatusCode().value() != 404) {
+                log.debug("Could not clear an earlier registration of {}: the registry answered {}",
+                        registration.getInstanceId(), answer.getStatusCode().value());
+            }
         } catch (RuntimeException e) {
             log.debug("Could not clear an earlier registration of {}: {}", registration.getInstanceId(), describe(e));
         }

