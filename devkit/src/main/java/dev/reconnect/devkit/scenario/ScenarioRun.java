@@ -545,6 +545,32 @@ public final class ScenarioRun implements AutoCloseable {
         system.awaitOk(ws, system.readinessOf(port));
     }
 
+    /**
+     * Like {@link #startWs(int)}, returning only once the gateway counts every running instance as passing: the
+     * instance's own /readyz answers a moment before the registry hears that it is ready, and a scenario that
+     * kills it at once would otherwise kill an instance the registry is just being told is ready.
+     */
+    public void startWsAndAwaitRouting(int port) {
+        startWs(port);
+        long alive = wsInstances.values().stream().filter(ManagedProcess::isAlive).count();
+        await("the gateway to count " + alive + " passing ws-service instances", RECOVERY_TIMEOUT,
+                () -> passingWsInstances() >= alive);
+    }
+
+    /** ws-service's passing instances as the gateway's readiness API counts them; -1 when it does not answer. */
+    private long passingWsInstances() {
+        return Http.get(system.gateway().resolve(Paths.READINESS), Duration.ofSeconds(2))
+                .map(answer -> {
+                    for (var service : Json.MAPPER.readTree(answer.body()).path("services")) {
+                        if (service.path("name").asString().equals("ws-service")) {
+                            return service.path("passing").asLong(-1);
+                        }
+                    }
+                    return -1L;
+                })
+                .orElse(-1L);
+    }
+
     public int wsPort(int instance) {
         return system.ports().ws() + 10 * instance;
     }

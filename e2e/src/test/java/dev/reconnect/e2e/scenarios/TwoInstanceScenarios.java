@@ -56,7 +56,8 @@ abstract class TwoInstanceScenarios {
             }
             failover.assertDelivered();
 
-            run.startWs(run.wsPort(0)); // two instances again, then both die and only one comes back
+            // Two instances again, both routed, then both die and only one comes back.
+            run.startWsAndAwaitRouting(run.wsPort(0));
             Instant bothKilledAt = run.disrupt("both-killed");
             Checkpoint.settled(run, "both-killed", bothKilledAt).assertDeliveredAndNoConnectWhileNotReady();
         }
