@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The newest entries of the log, kept in memory so that live delivery to many sessions does not
- * read api-service once per session. Older entries are read from api-service on demand.
+ * The newest entries of the log, kept in memory and encoded once, so that live delivery to many sessions
+ * neither reads api-service nor encodes the same frame once per session. Older entries are read from
+ * api-service on demand.
  */
 public class RecentMessages {
     private final int capacity;
-    private final ConcurrentSkipListMap<Long, LogEntry> entries = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, EncodedMessage> entries = new ConcurrentSkipListMap<>();
     private int size;
     private volatile long generation;
 
@@ -27,13 +28,20 @@ public class RecentMessages {
     /**
      * Adds entries read while {@link #generation()} was {@code readIn}; a read that started before a
      * {@link #clear()} may hold bodies of the log that was replaced, so it is not kept.
+     *
+     * @return the batch encoded, whether kept or not
      */
-    public synchronized void add(List<LogEntry> batch, long readIn) {
-        if (readIn != generation) {
-            return;
-        }
+    public synchronized List<EncodedMessage> add(List<LogEntry> batch, long readIn) {
+        List<EncodedMessage> encoded = new ArrayList<>(batch.size());
         for (LogEntry entry : batch) {
-            if (entries.put(entry.seq(), entry) == null) {
+            EncodedMessage held = readIn == generation ? entries.get(entry.seq()) : null;
+            encoded.add(held != null ? held : EncodedMessage.of(entry));
+        }
+        if (readIn != generation) {
+            return encoded;
+        }
+        for (EncodedMessage message : encoded) {
+            if (entries.put(message.seq(), message) == null) {
                 size++;
             }
         }
@@ -41,6 +49,7 @@ public class RecentMessages {
         while (size > capacity && entries.pollFirstEntry() != null) {
             size--;
         }
+        return encoded;
     }
 
     /** Changes with every {@link #clear()}. */
@@ -59,10 +68,10 @@ public class RecentMessages {
      * Up to {@code max} consecutive entries starting at {@code firstSeq}, or an empty list when
      * {@code firstSeq} is not held here (too old, or not yet seen).
      */
-    public List<LogEntry> from(long firstSeq, int max) {
-        List<LogEntry> result = new ArrayList<>();
+    public List<EncodedMessage> from(long firstSeq, int max) {
+        List<EncodedMessage> result = new ArrayList<>();
         long expected = firstSeq;
-        for (LogEntry entry : entries.tailMap(firstSeq, true).values()) {
+        for (EncodedMessage entry : entries.tailMap(firstSeq, true).values()) {
             if (entry.seq() != expected || result.size() == max) {
                 break;
             }

@@ -1,11 +1,12 @@
 package dev.reconnect.ws.stream;
 
+import dev.reconnect.ws.log.EncodedMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
  * One session's outgoing frames: a queue bounded in bytes with at most one frame being written.
@@ -81,7 +82,7 @@ final class Outbound {
     }
 
     boolean offer(String text) {
-        return offer(text, utf8Length(text));
+        return offer(text, EncodedMessage.utf8Length(text));
     }
 
     /**
@@ -191,23 +192,5 @@ final class Outbound {
             onDrained.run();
         }
         pump();
-    }
-
-    static int utf8Length(CharSequence text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -3,7 +3,7 @@ package dev.reconnect.ws.stream;
 import dev.reconnect.protocol.Frame;
 import dev.reconnect.protocol.FrameCodec;
 import dev.reconnect.protocol.Limits;
-import dev.reconnect.protocol.log.LogEntry;
+import dev.reconnect.ws.log.EncodedMessage;
 import dev.reconnect.ws.log.LogClient;
 import dev.reconnect.ws.log.LogFollower;
 import dev.reconnect.ws.log.LogUnavailableException;
@@ -160,13 +160,12 @@ final class Subscriber {
     private void deliverUpToHead() {
         long head = follower.head();
         while (!closing.get() && session.isOpen() && cursor < head && !outbound.saturated()) {
-            List<LogEntry> batch = follower.recent().from(cursor + 1, BATCH);
+            List<EncodedMessage> batch = follower.recent().from(cursor + 1, BATCH);
             if (batch.isEmpty()) {
                 try {
                     long generation = follower.recent().generation();
-                    batch = logClient.read(cursor, BATCH, Duration.ZERO).entries();
                     // Sessions resuming after a restart mostly want the same backlog: read it once.
-                    follower.recent().add(batch, generation);
+                    batch = follower.recent().add(logClient.read(cursor, BATCH, Duration.ZERO).entries(), generation);
                     logWarned = false;
                 } catch (LogUnavailableException e) {
                     if (!logWarned) {
@@ -182,7 +181,7 @@ final class Subscriber {
                     return;
                 }
             }
-            for (LogEntry entry : batch) {
+            for (EncodedMessage entry : batch) {
                 if (closing.get()) {
                     return;
                 }
@@ -205,13 +204,11 @@ final class Subscriber {
         }
     }
 
-    private boolean deliver(LogEntry entry) {
-        String text = FrameCodec.encode(new Frame.Message(entry.seq(), entry.body(), entry.publishedAt()));
-        int bytes = Outbound.utf8Length(text);
-        if (bytes > Limits.MAX_FRAME_BYTES) {
-            oversized.replacedByGap(entry.seq(), bytes);
-            return send(new Frame.Gap(entry.seq(), entry.seq()));
+    private boolean deliver(EncodedMessage message) {
+        if (message.frameBytes() > Limits.MAX_FRAME_BYTES) {
+            oversized.replacedByGap(message.seq(), message.frameBytes());
+            return send(new Frame.Gap(message.seq(), message.seq()));
         }
-        return outbound.offer(text, bytes);
+        return outbound.offer(message.frame(), message.frameBytes());
     }
 }

@@ -113,6 +113,6 @@ class OutboundTest {
 
     @Test
     void countsUtf8Bytes() {
-        assertThat(Outbound.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
+        assertThat(dev.reconnect.ws.log.EncodedMessage.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
     }
 }
