@@ -103,13 +103,13 @@ public final class Bench {
     }
 
     private static int phaseCount(BenchOptions options) {
-        int phases = options.runs("recovery") ? options.clients().size() * Policy.values().length : 0;
+        int phases = options.runs("recovery") ? options.clients().size() * options.policies().size() : 0;
         return phases + (options.runs("relay") ? 1 : 0) + (options.runs("heap") ? 1 : 0);
     }
 
     private static void recovery(BenchOptions options, RecoveryRun run, long seed, Results results, Progress progress) {
         for (int clients : options.clients()) {
-            for (Policy policy : Policy.values()) {
+            for (Policy policy : options.policies()) {
                 progress.phase("restart recovery, " + clients + (clients == 1 ? " client, " : " clients, ") + policy.label()
                         + ": start a fresh system, kill -9 ws-service, restart it");
                 RecoveryResult result = policy == Policy.OURS ? run.ours(clients) : run.baseline(clients, policy, seed);

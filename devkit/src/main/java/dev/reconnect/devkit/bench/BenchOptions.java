@@ -2,18 +2,21 @@ package dev.reconnect.devkit.bench;
 
 import dev.reconnect.devkit.launch.Ports;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The bench's command line.
  *
  * @param seed the baseline clients' jitter seed when given; otherwise the bench draws one and records it
  */
-record BenchOptions(List<Integer> clients, int portBase, List<String> phases, OptionalLong seed, boolean help) {
+record BenchOptions(List<Integer> clients, List<Policy> policies, int portBase, List<String> phases, OptionalLong seed,
+                    boolean help) {
     static final List<Integer> FULL = List.of(1, 50, 200, 1000);
     static final List<Integer> QUICK = List.of(1, 50);
     static final List<String> PHASES = List.of("recovery", "relay", "heap");
@@ -22,11 +25,13 @@ record BenchOptions(List<Integer> clients, int portBase, List<String> phases, Op
     static final int MAX_CLIENTS = 2000;
 
     static final String USAGE = """
-            usage: ./bench.sh [--quick | --clients LIST] [--phases LIST] [--port-base N] [--seed N]
+            usage: ./bench.sh [--quick | --clients LIST] [--policies LIST] [--phases LIST] [--port-base N] [--seed N]
               --clients LIST  client counts for the restart recovery, comma-separated, each 1-2000
                               (default 1,50,200,1000); each count runs three times: our client, the
                               socket.io backoff and the 1 s readiness poll, each on a fresh system
               --quick         the same as --clients 1,50
+              --policies LIST which reconnect policies the recovery runs, comma-separated: ours,
+                              socketio-backoff, readiness-poll-1s (default all three; ratios need ours)
               --phases LIST   which measurements, comma-separated: recovery, relay, heap (default all)
               --port-base N   first port of the 20-port block the bench's systems listen on (default 27400);
                               the block may not hold the demo's ports (8080-8082, 8500, 9080-9082, 8092, 9092)
@@ -41,6 +46,7 @@ record BenchOptions(List<Integer> clients, int portBase, List<String> phases, Op
         boolean quick = false;
         int portBase = DEFAULT_PORT_BASE;
         List<String> phases = PHASES;
+        List<Policy> policies = List.of(Policy.values());
         OptionalLong seed = OptionalLong.empty();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -48,6 +54,7 @@ record BenchOptions(List<Integer> clients, int portBase, List<String> phases, Op
                 case "-h", "--help" -> help = true;
                 case "--quick" -> quick = true;
                 case "--clients" -> clients = clientCounts(value(args, ++i, "--clients"));
+                case "--policies" -> policies = policies(value(args, ++i, "--policies"));
                 case "--phases" -> phases = phases(value(args, ++i, "--phases"));
                 case "--port-base" -> portBase = portBase(value(args, ++i, "--port-base"));
                 case "--seed" -> seed = OptionalLong.of(number("--seed", value(args, ++i, "--seed")));
@@ -57,7 +64,7 @@ record BenchOptions(List<Integer> clients, int portBase, List<String> phases, Op
         if (quick && clients != null) {
             throw new IllegalArgumentException("--quick already sets the client counts (1,50); use either --quick or --clients");
         }
-        return new BenchOptions(quick ? QUICK : clients == null ? FULL : clients, portBase, phases, seed, help);
+        return new BenchOptions(quick ? QUICK : clients == null ? FULL : clients, policies, portBase, phases, seed, help);
     }
 
     boolean runs(String phase) {
@@ -90,6 +97,17 @@ record BenchOptions(List<Integer> clients, int portBase, List<String> phases, Op
             chosen.add(phase);
         }
         return PHASES.stream().filter(chosen::contains).toList();
+    }
+
+    private static List<Policy> policies(String text) {
+        Set<Policy> chosen = new HashSet<>();
+        for (String part : text.split(",", -1)) {
+            String id = part.trim();
+            chosen.add(Arrays.stream(Policy.values()).filter(p -> p.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--policies: unknown policy \"" + id + "\"; one or more of "
+                            + Arrays.stream(Policy.values()).map(Policy::id).collect(Collectors.joining(", ")))));
+        }
+        return Arrays.stream(Policy.values()).filter(chosen::contains).toList();
     }
 
     private static int portBase(String text) {

@@ -1,5 +1,6 @@
 package dev.reconnect.devkit.bench;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -13,7 +14,10 @@ import java.util.OptionalLong;
  *                             and the readiness poll those made after readiness said ready (failed upgrades);
  *                             the blind backoff has no readiness, so every attempt that failed
  * @param readinessRequestsPerClient {@code GET /readiness} requests from the kill to all open, per client
+ * @param cpuReadyToAllOpen    the CPU each process used from the passing moment to the last client open (empty
+ *                             when the passing moment is unknown)
  */
 record RecoveryResult(int clients, Policy policy, OptionalLong killToPassingMillis, Percentiles readyToOpenMillis,
-                      long killToAllOpenMillis, long failedConnects, double readinessRequestsPerClient, Curve curve) {
+                      long killToAllOpenMillis, long failedConnects, double readinessRequestsPerClient, Curve curve,
+                      Optional<CpuUse> cpuReadyToAllOpen) {
 }

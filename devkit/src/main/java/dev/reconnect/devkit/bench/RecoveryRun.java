@@ -2,15 +2,18 @@ package dev.reconnect.devkit.bench;
 
 import dev.reconnect.client.cli.event.CliEvent;
 import dev.reconnect.devkit.launch.LocalSystem;
+import dev.reconnect.devkit.launch.ManagedProcess;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * One policy through one SIGKILL of ws-service and its restart, on a freshly started system: the scenario
@@ -46,7 +49,8 @@ final class RecoveryRun {
     }
 
     RecoveryResult ours(int clients) {
-        try (ScenarioRun run = new ScenarioRun(system(clients, Policy.OURS), clients, narration)) {
+        LocalSystem system = system(clients, Policy.OURS);
+        try (ScenarioRun run = new ScenarioRun(system, clients, narration); CpuSampler cpu = cpuSampler(system)) {
             run.start(1);
             awaitSettled(clients, () -> CliOutcome.openEvents(run.events().all()));
             long killedAt = run.disrupt("sigkill").toEpochMilli();
@@ -61,12 +65,13 @@ final class RecoveryRun {
             List<CliEvent> events = run.events().all();
             long failed = CliOutcome.failedUpgrades(events, killedAt, recovery.allOpenAt()).orElseThrow();
             long requests = CliOutcome.readinessRequests(events, killedAt, recovery.allOpenAt());
-            return result(clients, Policy.OURS, killedAt, passingAt, recovery, opens, failed, requests);
+            return result(clients, Policy.OURS, killedAt, passingAt, recovery, opens, failed, requests, cpu);
         }
     }
 
     RecoveryResult baseline(int clients, Policy policy, long seed) {
-        try (ScenarioRun run = new ScenarioRun(system(clients, policy), 1, narration);
+        LocalSystem system = system(clients, policy);
+        try (ScenarioRun run = new ScenarioRun(system, 1, narration); CpuSampler cpu = cpuSampler(system);
              BaselineFleet fleet = new BaselineFleet(clients, policy, run.gateway(), seed)) {
             run.start(1);
             narration.accept("starting " + clients + " baseline client(s): " + policy.label());
@@ -80,7 +85,7 @@ final class RecoveryRun {
             List<OpenEvent> opens = fleet.opens();
             Recovery recovery = Recovery.of(clients, killedAt, passingAt, opens);
             return result(clients, policy, killedAt, passingAt, recovery, opens, during.failedConnects(),
-                    during.readinessRequests());
+                    during.readinessRequests(), cpu);
         }
     }
 
@@ -88,6 +93,12 @@ final class RecoveryRun {
         Waits.until("every client to have been open for " + SETTLE.toSeconds() + " s before the kill", SETTLE_TIMEOUT,
                 () -> Recovery.allOpenFor(opens.get(), clients, System.currentTimeMillis(), SETTLE.toMillis()),
                 () -> "some kept dropping and opening again");
+    }
+
+    /** Samples the run's processes from their start to the end of the run. */
+    private static CpuSampler cpuSampler(LocalSystem system) {
+        return new CpuSampler(() -> system.running().stream()
+                .collect(Collectors.toMap(ManagedProcess::pid, ManagedProcess::name, (a, b) -> a))).start();
     }
 
     private LocalSystem system(int clients, Policy policy) {
@@ -101,10 +112,15 @@ final class RecoveryRun {
     }
 
     private static RecoveryResult result(int clients, Policy policy, long killedAt, OptionalLong passingAt,
-                                         Recovery recovery, List<OpenEvent> opens, long failed, long requests) {
+                                         Recovery recovery, List<OpenEvent> opens, long failed, long requests,
+                                         CpuSampler cpu) {
         OptionalLong killToPassing = passingAt.isPresent() ? OptionalLong.of(passingAt.getAsLong() - killedAt)
                 : OptionalLong.empty();
+        Optional<CpuUse> readyToAllOpen = passingAt.isPresent() && recovery.allOpenAt() > passingAt.getAsLong()
+                ? Optional.of(cpu.between(passingAt.getAsLong(), recovery.allOpenAt(), Runtime.getRuntime().availableProcessors()))
+                : Optional.empty();
         return new RecoveryResult(clients, policy, killToPassing, Percentiles.of(recovery.readyToOpen()),
-                recovery.allOpenAt() - killedAt, failed, (double) requests / clients, recovery.curve(opens, killedAt));
+                recovery.allOpenAt() - killedAt, failed, (double) requests / clients, recovery.curve(opens, killedAt),
+                readyToAllOpen);
     }
 }

@@ -144,6 +144,8 @@ final class Results {
         ObjectNode run = root.putObject("options");
         ArrayNode counts = run.putArray("clients");
         options.clients().forEach(counts::add);
+        ArrayNode policies = run.putArray("policies");
+        options.policies().forEach(p -> policies.add(p.id()));
         ArrayNode phases = run.putArray("phases");
         options.phases().forEach(phases::add);
         run.put("seed", seed);
@@ -200,6 +202,14 @@ final class Results {
         curve.put("fromMs", r.curve().fromMillis());
         curve.put("stepMs", r.curve().stepMillis());
         numbers(curve, "open", Arrays.stream(r.curve().open()).asDoubleStream());
+        r.cpuReadyToAllOpen().ifPresent(use -> {
+            ObjectNode cpu = node.putObject("cpuReadyToAllOpen");
+            cpu.put("windowMs", use.windowMillis());
+            cpu.put("cores", use.cores());
+            cpu.put("busyShare", Math.round(use.shareOfMachine(use.totalMillis()) * 1000) / 1000.0);
+            ObjectNode processes = cpu.putObject("cpuMsByProcess");
+            use.millisByProcess().forEach(processes::put);
+        });
         return node;
     }
 
@@ -303,6 +313,11 @@ final class Results {
                 + " readiness: every failed attempt.");
         d.put("readinessRequestsPerClient", "GET /readiness answers from the kill to all open, divided by the clients"
                 + " (the socket.io backoff asks none).");
+        d.put("cpuReadyToAllOpen", "CPU time (user + system, as the OS counts it) each process used from the passing"
+                + " moment to the last client open, read every 50 ms from each process's total; busyShare = all of them /"
+                + " (window x cores). The client CLI, the publisher and the bench's JVM (named bench: it runs the"
+                + " baseline clients) share the machine with the services. Near 1: the machine, not the policy, bounds"
+                + " the recovery.");
         d.put("curve", "Clients open, sampled every stepMs from fromMs (ms relative to the kill).");
         d.put("ratios", "Our client's number divided by the baseline's at the same N: below 1, ours is faster.");
         d.put("policies", "ours: the client CLI (readiness long-poll, connect spread); socketio-backoff: reconnect after"

@@ -15,6 +15,7 @@ final class Table {
         if (!recovery.isEmpty()) {
             recovery(out, recovery);
             ratios(out, Ratio.of(recovery));
+            cpu(out, recovery);
         }
         results.relay().ifPresent(relay -> relay(out, relay));
         results.heap().ifPresent(heap -> heap(out, heap));
@@ -49,6 +50,32 @@ final class Table {
                     .append(times(r.readyToOpenP50())).append(" | ").append(times(r.readyToOpenP99())).append(" | ")
                     .append(times(r.killToAllOpen())).append(" |\n");
         }
+    }
+
+    private static void cpu(StringBuilder out, List<RecoveryResult> rows) {
+        List<RecoveryResult> measured = rows.stream()
+                .filter(r -> r.cpuReadyToAllOpen().filter(CpuUse::measurable).isPresent()).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        CpuUse any = measured.get(0).cpuReadyToAllOpen().orElseThrow();
+        out.append("\nCPU from ready to all open: each process's CPU time as a share of what the ").append(any.cores())
+                .append(" cores could do in that window (clients: the client CLI, or the bench's JVM for the baselines;"
+                        + " rest: api-service, the registry, the publisher)\n\n");
+        out.append("| clients | policy | ready → all open | busy | ws-service | gateway | clients | rest |\n");
+        out.append("|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        for (RecoveryResult r : measured) {
+            CpuUse cpu = r.cpuReadyToAllOpen().orElseThrow();
+            out.append("| ").append(r.clients()).append(" | ").append(r.policy().label()).append(" | ")
+                    .append(millis(cpu.windowMillis())).append(" | ").append(share(cpu, cpu.totalMillis())).append(" | ")
+                    .append(share(cpu, cpu.millis(CpuUse.WS_SERVICE))).append(" | ")
+                    .append(share(cpu, cpu.millis(CpuUse.GATEWAY))).append(" | ")
+                    .append(share(cpu, cpu.clientsMillis())).append(" | ").append(share(cpu, cpu.restMillis())).append(" |\n");
+        }
+    }
+
+    private static String share(CpuUse cpu, long millis) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * cpu.shareOfMachine(millis));
     }
 
     private static void relay(StringBuilder out, RelayRun.Result relay) {

@@ -18,6 +18,7 @@ class BenchOptionsTest {
         BenchOptions options = parse();
         assertThat(options.clients()).containsExactly(1, 50, 200, 1000);
         assertThat(options.phases()).containsExactly("recovery", "relay", "heap");
+        assertThat(options.policies()).containsExactly(Policy.values());
         assertThat(options.portBase()).isEqualTo(BenchOptions.DEFAULT_PORT_BASE);
         assertThat(options.seed()).isEmpty();
         assertThat(options.help()).isFalse();
@@ -41,6 +42,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void policiesRunInTheTablesOrderWhateverTheOrderGiven() {
+        assertThat(parse("--policies", "readiness-poll-1s,ours").policies())
+                .containsExactly(Policy.OURS, Policy.READINESS_POLL_1S);
+        assertThat(parse("--policies", "ours").policies()).containsExactly(Policy.OURS);
+    }
+
+    @Test
     void theDefaultPortBlockHoldsNoneOfTheDemosPorts() {
         assertThat(parse("--port-base", Integer.toString(BenchOptions.DEFAULT_PORT_BASE)).portBase()).isEqualTo(27_400);
     }
@@ -51,7 +59,8 @@ class BenchOptionsTest {
                 List.of("--fast"), List.of("--clients"), List.of("--clients", "--quick"), List.of("--clients", "ten"),
                 List.of("--clients", "0"), List.of("--clients", "2001"), List.of("--clients", "50,50"),
                 List.of("--clients", "1,"), List.of("--quick", "--clients", "1"), List.of("--phases", "recovery,soak"),
-                List.of("--port-base", "80"), List.of("--port-base", "65530"), List.of("--seed", "1.5"));
+                List.of("--port-base", "80"), List.of("--port-base", "65530"), List.of("--seed", "1.5"),
+                List.of("--policies", "ours,naive"), List.of("--policies"));
         for (List<String> args : cases) {
             assertThatThrownBy(() -> parse(args.toArray(String[]::new))).as(String.join(" ", args))
                     .isInstanceOf(IllegalArgumentException.class).message().isNotBlank();
@@ -60,6 +69,8 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> parse("--clients", "2001")).hasMessageContaining("between 1 and 2000");
         assertThatThrownBy(() -> parse("--quick", "--clients", "1")).hasMessageContaining("either --quick or --clients");
         assertThatThrownBy(() -> parse("--phases", "soak")).hasMessageContaining("recovery, relay, heap");
+        assertThatThrownBy(() -> parse("--policies", "naive"))
+                .hasMessageContaining("ours, socketio-backoff, readiness-poll-1s");
     }
 
     @Test
@@ -71,7 +82,7 @@ class BenchOptionsTest {
 
     @Test
     void theUsageNamesEveryOptionAndTheExitCodes() {
-        assertThat(BenchOptions.USAGE).contains("--clients", "--quick", "--phases", "--port-base", "--seed",
+        assertThat(BenchOptions.USAGE).contains("--clients", "--quick", "--policies", "--phases", "--port-base", "--seed",
                 "2 bad usage", "3 a process could not be started");
     }
 }

@@ -1,6 +1,8 @@
 package dev.reconnect.devkit.bench;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Hand-made results for the tests of what the bench writes. */
@@ -17,7 +19,9 @@ final class Fixtures {
             open[i] = t < 0 || t >= allOpen ? clients : 0;
         }
         return new RecoveryResult(clients, policy, passing < 0 ? OptionalLong.empty() : OptionalLong.of(passing),
-                new Percentiles(clients, p50, p99, p99 + 10), allOpen, 0, 2.0, new Curve(-1_000, 50, open));
+                new Percentiles(clients, p50, p99, p99 + 10), allOpen, 0, 2.0, new Curve(-1_000, 50, open),
+                passing < 0 ? Optional.empty() : Optional.of(new CpuUse(p99, 2, Map.of(CpuUse.WS_SERVICE, p99 / 2,
+                        CpuUse.GATEWAY, p99 / 4, CpuUse.CLIENT, p99 / 4, "api-service", p99 / 10))));
     }
 
     static List<RecoveryResult> twoClientCounts() {

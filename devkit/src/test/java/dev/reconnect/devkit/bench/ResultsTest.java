@@ -44,10 +44,12 @@ class ResultsTest {
         assertThat(machine.path("loadAverageAtStart").size()).isEqualTo(3);
         assertThat(machine.path("loadAverageAtEnd").path(0).asDouble()).isEqualTo(2.0);
         assertThat(json.path("options").path("clients").toString()).isEqualTo("[1,50]");
+        assertThat(json.path("options").path("policies").toString()).isEqualTo("[\"ours\",\"socketio-backoff\",\"readiness-poll-1s\"]");
         assertThat(json.path("options").path("seed").asLong()).isEqualTo(42);
         assertThat(json.path("services").path("jvmOptions").size()).isEqualTo(2);
         assertThat(json.path("definitions").propertyNames())
-                .contains("killToPassingMs", "readyToOpenMs", "killToAllOpenMs", "failedConnects", "relay.saturation", "heap");
+                .contains("killToPassingMs", "readyToOpenMs", "killToAllOpenMs", "failedConnects", "relay.saturation", "heap",
+                        "cpuReadyToAllOpen");
         assertThat(json.path("chart").asString()).isEqualTo("latest.svg");
     }
 
@@ -67,6 +69,12 @@ class ResultsTest {
         assertThat(ours.path("curve").path("fromMs").asLong()).isEqualTo(-1_000);
         assertThat(ours.path("curve").path("open").size()).isGreaterThan(100);
         assertThat(rows.path(5).path("killToPassingMs").isNull()).isTrue();
+        JsonNode cpu = ours.path("cpuReadyToAllOpen");
+        assertThat(cpu.path("windowMs").asLong()).isEqualTo(600);
+        assertThat(cpu.path("cores").asInt()).isEqualTo(2);
+        assertThat(cpu.path("busyShare").asDouble()).isEqualTo(0.55);
+        assertThat(cpu.path("cpuMsByProcess").path("ws-service").asLong()).isEqualTo(300);
+        assertThat(rows.path(5).has("cpuReadyToAllOpen")).as("no passing moment, no window").isFalse();
     }
 
     @Test
@@ -130,6 +138,9 @@ class ResultsTest {
                 .contains("| 50 | socket.io backoff | 0.25× | 0.25× | 0.76× |")
                 .contains("| 42,000 | 55,000 | 0.76× |")
                 .contains("| 1.50 ms | 1.00 ms | +0.50 ms |")
-                .contains("| 10.0 KiB | 5.0 KiB |");
+                .contains("| 10.0 KiB | 5.0 KiB |")
+                // 600 ms on 2 cores: ws-service 300 ms of CPU is 25 %, all of it (300 + 150 + 150 + 60) 55 %
+                .contains("| 50 | our client | 600 ms | 55 % | 25 % | 13 % | 13 % | 5 % |")
+                .doesNotContain("| 1 | our client | 40 ms |");
     }
 }
