@@ -27,7 +27,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.StringUtils;
 
 /**
  * Tells the registry whether this instance is ready, the moment that changes: adds {@link ReadyCheck} to the
@@ -219,7 +218,6 @@ public class ReadinessReporter implements ConsulRegistrationCustomizer {
     }
 
     private String token() {
-        ConsulDiscoveryProperties discovery = discoveryProvider.getIfAvailable();
-        return discovery != null && StringUtils.hasText(discovery.getAclToken()) ? discovery.getAclToken() : null;
+        return RegistrationKeeper.tokenOf(discoveryProvider.getIfAvailable());
     }
 }

@@ -294,12 +294,16 @@ public class RegistrationKeeper {
     }
 
     private boolean hasToken() {
-        return StringUtils.hasText(discovery.getAclToken());
+        return token() != null;
+    }
+
+    private String token() {
+        return tokenOf(discovery);
     }
 
     /** The token Spring Cloud Consul registers with; none rather than an empty header. */
-    private String token() {
-        return hasToken() ? discovery.getAclToken() : null;
+    static String tokenOf(ConsulDiscoveryProperties discovery) {
+        return discovery != null && StringUtils.hasText(discovery.getAclToken()) ? discovery.getAclToken() : null;
     }
 
     static String describe(Throwable error) {
