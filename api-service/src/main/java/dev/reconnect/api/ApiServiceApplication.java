@@ -1,5 +1,6 @@
 package dev.reconnect.api;
 
+import dev.reconnect.protocol.AsyncStages;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -8,6 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ApiServiceApplication {
     public static void main(String[] args) {
+        AsyncStages.onTheCommonPool(); // first: see there
         SpringApplication.run(ApiServiceApplication.class, args);
     }
 }

@@ -2,6 +2,7 @@ package dev.reconnect.client.cli;
 
 import dev.reconnect.client.cli.listen.ListenCommand;
 import dev.reconnect.client.cli.publish.PublishCommand;
+import dev.reconnect.protocol.AsyncStages;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code client-cli [listen|publish] [options]}: listens through the gateway with N reconnecting
@@ -29,7 +30,6 @@ import picocli.CommandLine.Command;
                 ExitCodes.USAGE_LINE})
 public final class ClientCli implements Runnable {
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
-    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -41,7 +41,7 @@ public final class ClientCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        asyncStagesOnTheCommonPool();
+        AsyncStages.onTheCommonPool(); // first: see there
         quietLogging();
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
@@ -51,28 +51,6 @@ public final class ClientCli implements Runnable {
         out.flush();
         err.flush();
         System.exit(code);
-    }
-
-    /**
-     * On one or two CPUs the common ForkJoinPool has a parallelism of 1, and CompletableFuture then runs every
-     * asynchronous stage without an executor on a thread of its own: the JDK's HttpClient completes each
-     * {@code sendAsync} that way, which is every readiness answer and every WebSocket handshake, so a thousand
-     * clients started thousands of threads per outage. With a parallelism of 2 those stages run on the common
-     * pool. It takes effect only before anything uses CompletableFuture, hence first in main; an explicit
-     * {@code -D} setting wins.
-     */
-    static void asyncStagesOnTheCommonPool() {
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-            System.setProperty(COMMON_POOL_PARALLELISM, "2");
-        }
-    }
-
-    /** Prints which executor CompletableFuture's asynchronous stages use after main's first step: for a test. */
-    static final class AsyncPoolProbe {
-        public static void main(String[] args) {
-            asyncStagesOnTheCommonPool();
-            System.out.println(new java.util.concurrent.CompletableFuture<Void>().defaultExecutor().getClass().getName());
-        }
     }
 
     /**

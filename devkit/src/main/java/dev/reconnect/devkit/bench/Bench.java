@@ -5,6 +5,7 @@ import dev.reconnect.devkit.launch.LocalSystem;
 import dev.reconnect.devkit.launch.Ports;
 import dev.reconnect.devkit.launch.RegistryRunner;
 import dev.reconnect.devkit.scenario.ScenarioException;
+import dev.reconnect.protocol.AsyncStages;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +25,7 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) {
+        AsyncStages.onTheCommonPool(); // first: see there
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);

@@ -7,6 +7,7 @@ import dev.reconnect.devkit.scenario.ScenarioException;
 import dev.reconnect.devkit.scenario.ScenarioRun;
 import dev.reconnect.devkit.scenario.Soak;
 import dev.reconnect.devkit.scenario.Summary;
+import dev.reconnect.protocol.AsyncStages;
 import dev.reconnect.protocol.Durations;
 import dev.reconnect.protocol.Paths;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class Demo {
     private Demo() {}
 
     public static void main(String[] args) {
+        AsyncStages.onTheCommonPool(); // first: see there
         Options options;
         try {
             options = Options.parse(args);

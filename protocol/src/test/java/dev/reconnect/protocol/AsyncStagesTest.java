@@ -1,4 +1,4 @@
-package dev.reconnect.client.cli;
+package dev.reconnect.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * On two CPUs, CompletableFuture would start a thread for every asynchronous stage (the JDK's HttpClient
- * completes each sendAsync that way); the CLI's first step makes them run on the common pool. Checked in a
+ * completes each sendAsync that way); every main's first step makes them run on the common pool. Checked in a
  * fresh JVM that sees two CPUs, since the setting only counts before CompletableFuture is first used.
  */
-class AsyncPoolTest {
+class AsyncStagesTest {
 
     @Test
     void onTwoCpusAsynchronousStagesRunOnTheCommonPool() throws Exception {
@@ -26,7 +26,7 @@ class AsyncPoolTest {
     @Test
     void withoutTheFirstStepTheyWouldEachStartAThread() throws Exception {
         // The JDK's own choice on two CPUs, with the parallelism it derives (1): what the CLI avoids.
-        assertThat(probe(List.of("-XX:ActiveProcessorCount=2", "-D" + ClientCli.COMMON_POOL_PARALLELISM + "=1")))
+        assertThat(probe(List.of("-XX:ActiveProcessorCount=2", "-D" + AsyncStages.COMMON_POOL_PARALLELISM + "=1")))
                 .endsWith("ThreadPerTaskExecutor");
     }
 
@@ -34,7 +34,7 @@ class AsyncPoolTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClientCli.AsyncPoolProbe.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AsyncStages.Probe.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
