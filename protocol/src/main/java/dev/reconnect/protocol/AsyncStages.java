@@ -15,21 +15,12 @@ public final class AsyncStages {
 
     /**
      * A common-pool parallelism of 2 on one or two CPUs, so that those stages run on the common pool. Counts
-     * only before anything uses CompletableFuture, hence first in main; an explicit {@code -D} setting wins.
+     * only before the common pool is first made (by CompletableFuture, a parallel stream, ...), hence first in
+     * main; an explicit {@code -D} setting wins.
      */
     public static void onTheCommonPool() {
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
-        }
-    }
-
-    /** Prints the executor CompletableFuture's asynchronous stages use after {@link #onTheCommonPool()}: for tests. */
-    public static final class Probe {
-        private Probe() {}
-
-        public static void main(String[] args) {
-            onTheCommonPool();
-            System.out.println(new java.util.concurrent.CompletableFuture<Void>().defaultExecutor().getClass().getName());
         }
     }
 }

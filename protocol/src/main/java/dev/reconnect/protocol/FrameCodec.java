@@ -1,6 +1,5 @@
 package dev.reconnect.protocol;
 
-import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,7 +51,26 @@ public final class FrameCodec {
 
     /** The size of {@code frame} on the wire: its encoding's UTF-8 bytes. */
     public static int encodedBytes(Frame frame) {
-        return encode(frame).getBytes(StandardCharsets.UTF_8).length;
+        return utf8Length(encode(frame));
+    }
+
+    /** The UTF-8 length of {@code text}, without encoding it (what frame limits and send queues count). */
+    public static int utf8Length(CharSequence text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**

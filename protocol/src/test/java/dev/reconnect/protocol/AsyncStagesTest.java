@@ -24,8 +24,8 @@ class AsyncStagesTest {
     }
 
     @Test
-    void withoutTheFirstStepTheyWouldEachStartAThread() throws Exception {
-        // The JDK's own choice on two CPUs, with the parallelism it derives (1): what the CLI avoids.
+    void anExplicitSettingWinsAndAParallelismOfOneStartsAThreadPerStage() throws Exception {
+        // A parallelism of 1 is what the JDK derives on two CPUs: what the first step avoids.
         assertThat(probe(List.of("-XX:ActiveProcessorCount=2", "-D" + AsyncStages.COMMON_POOL_PARALLELISM + "=1")))
                 .endsWith("ThreadPerTaskExecutor");
     }
@@ -34,7 +34,7 @@ class AsyncStagesTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AsyncStages.Probe.class.getName()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AsyncStagesProbe.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -95,6 +95,12 @@ class FrameCodecFuzzTest {
         return Arbitraries.integers().between(0, 20_000);
     }
 
+    @Property
+    void utf8LengthIsTheLengthOfTheUtf8Encoding(@ForAll String text) {
+        assertThat(FrameCodec.utf8Length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(FrameCodec.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
+    }
+
     @Property(tries = 1)
     void encodedBytesCountsUtf8(@ForAll("unused") String ignored) {
         assertThat(FrameCodec.encodedBytes(new Frame.Ping(0))).isEqualTo(

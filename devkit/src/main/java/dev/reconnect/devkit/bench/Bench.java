@@ -94,7 +94,9 @@ public final class Bench {
             try {
                 Path json = results.write(root.resolve("bench").resolve("results"), stamp);
                 progress.line("wrote " + json + " and its chart " + json.resolveSibling(stamp + ".svg")
-                        + (results.complete() ? "; the same as latest.json and latest.svg" : "; latest.* left alone: the run is incomplete"));
+                        + (results.keptAsLatest() ? "; the same as latest.json and latest.svg"
+                        : results.complete() ? "; latest.* left alone: only a part of the bench ran"
+                        : "; latest.* left alone: the run is incomplete"));
             } catch (UncheckedIOException e) {
                 System.err.println("bench: " + e.getMessage());
                 exit = exit == 0 ? 1 : exit;

@@ -33,7 +33,10 @@ record CpuUse(long windowMillis, int cores, Map<String, Long> millisByProcess) {
         return millisByProcess.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The clients' side: the client CLI, or the bench JVM that runs the baseline clients. */
+    /**
+     * The clients' side and the bench itself: the client CLI (our clients) and the bench's JVM (the baseline
+     * clients, and the readers of our client's events), which cannot be told apart within that JVM.
+     */
     long clientsMillis() {
         return millis(CLIENT) + millis(BENCH);
     }

@@ -107,8 +107,17 @@ final class Results {
     }
 
     /**
-     * Writes {@code <stamp>.json} and {@code <stamp>.svg} into {@code dir}, and, when the run is complete, the
-     * same as {@code latest.json} and {@code latest.svg}; returns the time-stamped JSON's path.
+     * A complete run of every phase with every policy replaces latest.*, what the README shows; a run of a part
+     * (--phases, --policies, for A/B runs of a change) is kept under its time only.
+     */
+    boolean keptAsLatest() {
+        return complete() && options.phases().equals(BenchOptions.PHASES)
+                && options.policies().equals(List.of(Policy.values()));
+    }
+
+    /**
+     * Writes {@code <stamp>.json} and {@code <stamp>.svg} into {@code dir}, and, when the run is {@link
+     * #keptAsLatest()}, the same as {@code latest.json} and {@code latest.svg}; returns the time-stamped JSON's path.
      */
     Path write(Path dir, String stamp) {
         try {
@@ -117,7 +126,7 @@ final class Results {
             Files.writeString(dir.resolve(stamp + ".svg"), svg);
             Path json = dir.resolve(stamp + ".json");
             Files.writeString(json, text(stamp + ".svg"));
-            if (complete()) {
+            if (keptAsLatest()) {
                 Files.writeString(dir.resolve(LATEST + ".svg"), svg);
                 Files.writeString(dir.resolve(LATEST + ".json"), text(LATEST + ".svg"));
             }

@@ -60,9 +60,10 @@ final class Table {
         }
         CpuUse any = measured.get(0).cpuReadyToAllOpen().orElseThrow();
         out.append("\nCPU from ready to all open: each process's CPU time as a share of what the ").append(any.cores())
-                .append(" cores could do in that window (clients: the client CLI, or the bench's JVM for the baselines;"
-                        + " rest: api-service, the registry, the publisher)\n\n");
-        out.append("| clients | policy | ready → all open | busy | ws-service | gateway | clients | rest |\n");
+                .append(" cores could do in that window (clients + bench: the client CLI and the bench's JVM, which"
+                        + " runs the baseline clients and reads our client's events; rest: api-service, the registry, the"
+                        + " publisher)\n\n");
+        out.append("| clients | policy | ready → all open | busy | ws-service | gateway | clients + bench | rest |\n");
         out.append("|--:|---|--:|--:|--:|--:|--:|--:|\n");
         for (RecoveryResult r : measured) {
             CpuUse cpu = r.cpuReadyToAllOpen().orElseThrow();

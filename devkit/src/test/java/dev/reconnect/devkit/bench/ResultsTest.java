@@ -120,6 +120,21 @@ class ResultsTest {
     }
 
     @Test
+    void aRunOfSomePoliciesOrPhasesOnlyLeavesTheLatestAlone(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("latest.json"), "{\"previous\":true}");
+        for (String[] part : List.of(new String[] {"--policies", "ours"}, new String[] {"--phases", "recovery"})) {
+            Results results = new Results(BenchOptions.parse(part), 42, Fixtures.MACHINE, START, "consul-emulator");
+            Fixtures.twoClientCounts().forEach(results::add);
+            results.finish(START.plusSeconds(60), new double[] {1}, null);
+            assertThat(results.complete()).isTrue();
+            results.write(dir, "part" + part[0]);
+            assertThat(Files.readString(dir.resolve("latest.json"))).as(String.join(" ", part)).isEqualTo("{\"previous\":true}");
+        }
+        assertThat(dir.resolve("part--policies.json")).as("kept under its time").exists();
+        assertThat(dir.resolve("part--phases.svg")).exists();
+    }
+
+    @Test
     void anIncompleteRunIsMarkedAndLeavesTheLatestAlone(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("latest.json"), "{\"previous\":true}");
         Results results = results();

@@ -14,25 +14,6 @@ public record EncodedMessage(long seq, String frame, int frameBytes) {
 
     public static EncodedMessage of(LogEntry entry) {
         String frame = FrameCodec.encode(new Frame.Message(entry.seq(), entry.body(), entry.publishedAt()));
-        return new EncodedMessage(entry.seq(), frame, utf8Length(frame));
-    }
-
-    /** The UTF-8 length of {@code text} without encoding it. */
-    public static int utf8Length(CharSequence text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        return new EncodedMessage(entry.seq(), frame, FrameCodec.utf8Length(frame));
     }
 }

@@ -21,33 +21,40 @@ public class RecentMessages {
     }
 
     /** Adds entries (new ones from the follower, or a backlog a session read); keeps the newest {@code capacity}. */
-    public synchronized void add(List<LogEntry> batch) {
-        add(batch, generation);
+    public List<EncodedMessage> add(List<LogEntry> batch) {
+        return add(batch, generation);
     }
 
     /**
      * Adds entries read while {@link #generation()} was {@code readIn}; a read that started before a
-     * {@link #clear()} may hold bodies of the log that was replaced, so it is not kept.
+     * {@link #clear()} may hold bodies of the log that was replaced, so it is not kept. Encoding happens
+     * outside the lock, so that sessions replaying held entries and the follower do not wait for it.
      *
-     * @return the batch encoded, whether kept or not
+     * @return the batch encoded, whether kept or not; an entry already held is returned as held
      */
-    public synchronized List<EncodedMessage> add(List<LogEntry> batch, long readIn) {
+    public List<EncodedMessage> add(List<LogEntry> batch, long readIn) {
         List<EncodedMessage> encoded = new ArrayList<>(batch.size());
         for (LogEntry entry : batch) {
             EncodedMessage held = readIn == generation ? entries.get(entry.seq()) : null;
             encoded.add(held != null ? held : EncodedMessage.of(entry));
         }
-        if (readIn != generation) {
-            return encoded;
-        }
-        for (EncodedMessage message : encoded) {
-            if (entries.put(message.seq(), message) == null) {
-                size++;
+        synchronized (this) {
+            if (readIn != generation) {
+                return encoded;
             }
-        }
-        // Counted by hand: ConcurrentSkipListMap.size() walks the whole map.
-        while (size > capacity && entries.pollFirstEntry() != null) {
-            size--;
+            for (int i = 0; i < encoded.size(); i++) {
+                EncodedMessage message = encoded.get(i);
+                EncodedMessage earlier = entries.putIfAbsent(message.seq(), message);
+                if (earlier == null) {
+                    size++;
+                } else {
+                    encoded.set(i, earlier); // another reader added it meanwhile: one text for everyone
+                }
+            }
+            // Counted by hand: ConcurrentSkipListMap.size() walks the whole map.
+            while (size > capacity && entries.pollFirstEntry() != null) {
+                size--;
+            }
         }
         return encoded;
     }

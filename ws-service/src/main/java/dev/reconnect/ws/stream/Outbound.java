@@ -1,6 +1,6 @@
 package dev.reconnect.ws.stream;
 
-import dev.reconnect.ws.log.EncodedMessage;
+import dev.reconnect.protocol.FrameCodec;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,7 +82,7 @@ final class Outbound {
     }
 
     boolean offer(String text) {
-        return offer(text, EncodedMessage.utf8Length(text));
+        return offer(text, FrameCodec.utf8Length(text));
     }
 
     /**

@@ -164,7 +164,8 @@ final class Subscriber {
             if (batch.isEmpty()) {
                 try {
                     long generation = follower.recent().generation();
-                    // Sessions resuming after a restart mostly want the same backlog: read it once.
+                    // Sessions resuming after a restart mostly want the same backlog: once one has read
+                    // a stretch, the others find it held, encoded.
                     batch = follower.recent().add(logClient.read(cursor, BATCH, Duration.ZERO).entries(), generation);
                     logWarned = false;
                 } catch (LogUnavailableException e) {

@@ -110,9 +110,4 @@ class OutboundTest {
         assertThat(outbound.offer("c")).isFalse();
         assertThat(slowReasons).isEmpty();
     }
-
-    @Test
-    void countsUtf8Bytes() {
-        assertThat(dev.reconnect.ws.log.EncodedMessage.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
-    }
 }
