@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class EntryPointsTest {
     private static final Pattern MAIN = Pattern.compile("public static void main\\(String\\[] args\\) \\{\\s*([^;]*;)");
     private static final String FIRST = "AsyncStages.onTheCommonPool();";
-    private static final Path EXEMPT = Path.of("consul-emulator");
+    private static final String EXEMPT = "consul-emulator";
 
     @Test
     void everyMainFirstPutsAsynchronousStagesOnTheCommonPool() throws IOException {
@@ -47,28 +48,29 @@ class EntryPointsTest {
         assertThat(problem(Path.of("C.java"), "public static void main(String[] args) {\n        " + FIRST + "\n    }")).isEmpty();
     }
 
-    private static java.util.Optional<String> problem(Path path, String source) {
+    private static Optional<String> problem(Path path, String source) {
         Matcher main = MAIN.matcher(source);
         if (!main.find()) {
-            return java.util.Optional.of(path + ": no main(String[] args) found");
+            return Optional.of(path + ": no main(String[] args) found");
         }
         String first = main.group(1).strip();
-        return first.equals(FIRST) ? java.util.Optional.empty()
-                : java.util.Optional.of(path + ": main starts with \"" + first + "\", not " + FIRST);
+        return first.equals(FIRST) ? Optional.empty()
+                : Optional.of(path + ": main starts with \"" + first + "\", not " + FIRST);
     }
 
     private static Map<Path, String> mains(Path root) throws IOException {
         Map<Path, String> mains = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root, 12)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Path relative = root.relativize(file);
-                if (relative.startsWith(EXEMPT) || !relative.toString().contains("src/main/java")
-                        || relative.toString().contains("target") || relative.startsWith(".demo")) {
-                    continue;
-                }
-                String source = Files.readString(file);
-                if (source.contains("public static void main(String[] args)")) {
-                    mains.put(relative, source);
+        for (String module : Project.load(root).modules) {
+            Path sources = root.resolve(module).resolve("src/main/java");
+            if (module.equals(EXEMPT) || !Files.isDirectory(sources)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String source = Files.readString(file);
+                    if (source.contains("public static void main(String[] args)")) {
+                        mains.put(root.relativize(file), source);
+                    }
                 }
             }
         }

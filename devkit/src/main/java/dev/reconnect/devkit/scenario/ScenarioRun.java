@@ -11,6 +11,7 @@ import dev.reconnect.devkit.observe.ReadinessHistory;
 import dev.reconnect.devkit.observe.ReadinessObserver;
 import dev.reconnect.protocol.Json;
 import dev.reconnect.protocol.Paths;
+import dev.reconnect.protocol.readiness.Readiness;
 import dev.reconnect.protocol.readiness.ReadinessChange;
 import java.net.URI;
 import java.time.Duration;
@@ -560,14 +561,9 @@ public final class ScenarioRun implements AutoCloseable {
     /** ws-service's passing instances as the gateway's readiness API counts them; -1 when it does not answer. */
     private long passingWsInstances() {
         return Http.get(system.gateway().resolve(Paths.READINESS), Duration.ofSeconds(2))
-                .map(answer -> {
-                    for (var service : Json.MAPPER.readTree(answer.body()).path("services")) {
-                        if (service.path("name").asString().equals("ws-service")) {
-                            return service.path("passing").asLong(-1);
-                        }
-                    }
-                    return -1L;
-                })
+                .map(answer -> Json.MAPPER.readValue(answer.body(), Readiness.class).services().stream()
+                        .filter(service -> service.name().equals("ws-service"))
+                        .mapToLong(Readiness.ServiceReadiness::passing).findFirst().orElse(-1))
                 .orElse(-1L);
     }
 
