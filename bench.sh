@@ -15,7 +15,7 @@ command -v java >/dev/null || { echo "bench: java not found; install a JDK 17 or
 if [ "${RECONNECT_BENCH_BUILD:-true}" != "false" ]; then
   # demo.sh builds every out-of-date jar before it reads its options, so that one place decides what is
   # stale; --help then only prints its usage, which is dropped here.
-  ./demo.sh --help | sed '/^usage: /,$d' || { echo "bench: the build failed (see above)" >&2; exit 3; }
+  ./demo.sh --help | sed '/usage: \.\/demo\.sh/,$d' || { echo "bench: the build failed (see above)" >&2; exit 3; }
 fi
 [ -f devkit/target/devkit.jar ] || { echo "bench: devkit/target/devkit.jar is missing; build with: mvn -B package -DskipTests" >&2; exit 3; }
 
