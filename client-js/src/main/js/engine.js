@@ -111,7 +111,8 @@ export function createReconnectingClient(options = {}) {
     if (!policy.tryAcquire()) {
       const left = policy.openForMs();
       policy.paceFor(left);
-      backOff(`ready, but the circuit breaker is open for another ${seconds(left)}`, { minimumMs: left });
+      // The breaker's wait paces the client: the failures that opened it were counted already.
+      holdBack(`ready, but the circuit breaker is open for another ${seconds(left)}`, policy.pace({ minimumMs: left }));
       return;
     }
     const summary = summarize(result.readiness);
@@ -153,11 +154,11 @@ export function createReconnectingClient(options = {}) {
   }
 
   function turnedAway(description) {
-    // The instance answered and is fine (e.g. full): not a failed upgrade, but an attempt that did
-    // not connect, paced by the usual backoff and followed by readiness.
+    // The instance or the gateway answered and is fine (full, busy): not a failed upgrade and nothing
+    // toward giving up, but paced by the growing backoff all the same and followed by readiness.
     endConnection((c) => c.end());
     policy.released();
-    backOff(`${description} before welcome`);
+    holdBack(`${description} before welcome`, policy.pace());
   }
 
   function closedForGood(description) {
@@ -185,6 +186,10 @@ export function createReconnectingClient(options = {}) {
       fail(policy.giveUpReason(reason));
       return;
     }
+    holdBack(reason, wait);
+  }
+
+  function holdBack(reason, wait) {
     transition(State.BACKING_OFF, `${reason}; next try in ${seconds(wait)}`);
     backoffTimer.schedule(wait, () => waitForReadiness(`backoff of ${seconds(wait)} over`));
   }

@@ -139,16 +139,19 @@ export function createBreaker({ failures, openWaitMs, now }) {
 /**
  * The connect policy of one client (ConnectPolicy): the backoff's attempts, which start over only once
  * a connection proved stable; giving up after giveUpAttempts; the breaker around connects; and how
- * long the gateway (Retry-After) or the open breaker asked not to try again.
+ * long the gateway (Retry-After) or the open breaker asked not to try again. A failed attempt
+ * (nextDelay) counts toward giving up; a paced try (pace: the gateway busy, the instance full, the
+ * breaker still open) does not, but both raise the backoff's exponent.
  */
 export function createConnectPolicy(config, random, now) {
   const breaker = createBreaker({ failures: config.breakerFailures, openWaitMs: config.breakerOpenWaitMs, now });
   let attempt = 0;
+  let pacedTries = 0;
   let stable = false;
   let pacedUntil = 0;
 
   return {
-    /** Failed attempts of this outage (the backoff's exponent). */
+    /** Failed attempts of this outage (what counts toward giving up). */
     get attempt() { return attempt; },
     /** Whether the current (or last) connection lasted the minimum uptime. */
     get stable() { return stable; },
@@ -158,7 +161,13 @@ export function createConnectPolicy(config, random, now) {
     nextDelay(hint = {}) {
       attempt++;
       if (config.giveUpAttempts !== null && attempt >= config.giveUpAttempts) return null;
-      return backoffDelay(attempt, config, random, hint);
+      return backoffDelay(attempt + pacedTries, config, random, hint);
+    },
+
+    /** The wait after a try that was paced, not failed: the next attempt's backoff, nothing toward giving up. */
+    pace(hint = {}) {
+      pacedTries++;
+      return backoffDelay(attempt + pacedTries, config, random, hint);
     },
 
     /** Asks the breaker for one connect; a granted one must end in opened(), failed() or released(). */
@@ -176,6 +185,7 @@ export function createConnectPolicy(config, random, now) {
       if (stable) return false;
       stable = true;
       attempt = 0;
+      pacedTries = 0;
       return true;
     },
 

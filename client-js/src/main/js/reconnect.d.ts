@@ -52,7 +52,7 @@ export interface ClientConfig {
   breakerFailures: number;
   /** How long the open breaker refuses connects. Default 5 000. */
   breakerOpenWaitMs: number;
-  /** FAILED after this many failed attempts in one outage; null: never (default). */
+  /** FAILED after this many failed attempts in one outage (busy/full closes and an open breaker pace, never count); null: never (default). */
   giveUpAttempts: number | null;
   /** FAILED when one outage lasts this long; null: never (default). */
   giveUpAfterMs: number | null;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, flush, FakeTime } from './harness.js';
 import { State, BreakerState, createBreaker, Timer } from '../../main/js/reconnect.js';
-import { randomBelow, resendDelay, throttleWait } from '../../main/js/policy.js';
+import { createConnectPolicy, randomBelow, resendDelay, throttleWait } from '../../main/js/policy.js';
 
 test('breaker: opens after N failed connects in a row, refuses until the wait is over, one trial when half-open', () => {
   let now = 0;
@@ -76,6 +76,27 @@ test('the client opens its breaker after breakerFailures failed upgrades and doe
   assert.equal(h.sockets.length, 3);
   assert.equal(h.state, State.OPEN);
   assert.equal(h.client.breakerState, BreakerState.CLOSED);
+});
+
+test('paced tries raise the backoff but never count toward giving up (ConnectPolicy.pace)', () => {
+  const config = { backoffInitialMs: 100, backoffMultiplier: 2, backoffMaxMs: 2000, giveUpAttempts: 2,
+    breakerFailures: 3, breakerOpenWaitMs: 5000 };
+  const top = () => 0.999999999; // jitter at the top of its range
+  const policy = createConnectPolicy(config, top, () => 0);
+  assert.deepEqual([policy.pace(), policy.pace(), policy.pace()], [100, 200, 400]);
+  assert.equal(policy.nextDelay(), 800, 'the first failed attempt, after three paced tries');
+  assert.equal(policy.pace({ minimumMs: 3000 }), 3000, 'a hinted minimum beyond the cap');
+  assert.equal(policy.pace(), 2000, 'capped');
+  assert.equal(policy.attempt, 1);
+  assert.equal(policy.nextDelay(), null, 'the second failed attempt gives up');
+
+  const fresh = createConnectPolicy({ ...config, giveUpAttempts: null }, top, () => 0);
+  fresh.pace();
+  fresh.nextDelay();
+  fresh.opened();
+  fresh.becameStable();
+  assert.equal(fresh.pace(), 100, 'a stable connection starts the exponent over');
+  assert.equal(fresh.nextDelay(), 200);
 });
 
 test('giveUpAttempts: FAILED after that many failed attempts, with the reason', async () => {

@@ -262,6 +262,10 @@ public record ClientConfig(Endpoints endpoints, ReadinessPolling readiness, Back
             return this;
         }
 
+        /**
+         * FAILED after {@code attempts} failed attempts in one outage. Paced tries do not count: a busy
+         * gateway (4004), a full instance (4002) or a breaker that is still open only slow the client down.
+         */
         public Builder giveUpAfterAttempts(int attempts) {
             giveUp = new GiveUp(OptionalInt.of(attempts), giveUp.after());
             return this;

@@ -106,8 +106,9 @@ final class ClientEngine implements ReadinessPoller.Listener, Session.Owner {
     public void ready(ReadinessResult result) {
         if (!policy.tryAcquire()) {
             Duration left = policy.openFor();
-            backOff("ready, but the circuit breaker is open for another " + HumanDuration.of(left),
-                    new HintedFailure("circuit breaker open", left, Duration.ZERO));
+            // The breaker's wait paces the client: the failures that opened it were counted already.
+            holdBack("ready, but the circuit breaker is open for another " + HumanDuration.of(left),
+                    policy.pace(new HintedFailure("circuit breaker open", left, Duration.ZERO)));
             return;
         }
         String summary = result.summary();
@@ -156,11 +157,11 @@ final class ClientEngine implements ReadinessPoller.Listener, Session.Owner {
 
     @Override
     public void turnedAway(String description) {
-        // The instance answered and is fine (e.g. full): no failed upgrade for the breaker, but an
-        // attempt that did not connect, paced by the usual backoff.
+        // The instance or the gateway answered and is fine (full, busy): no failed upgrade for the
+        // breaker and nothing toward giving up, but paced by the growing backoff all the same.
         endSession(Session::end);
         policy.released();
-        backOff(description + " before welcome", HintedFailure.of(description));
+        holdBack(description + " before welcome", policy.pace(HintedFailure.of(description)));
     }
 
     @Override
@@ -186,9 +187,13 @@ final class ClientEngine implements ReadinessPoller.Listener, Session.Owner {
             fail(policy.giveUpReason(failure.getMessage()));
             return;
         }
-        String waited = HumanDuration.of(wait.get());
+        holdBack(reason, wait.get());
+    }
+
+    private void holdBack(String reason, Duration wait) {
+        String waited = HumanDuration.of(wait);
         transition(ClientState.BACKING_OFF, reason + "; next try in " + waited, StateChange.NO_READINESS_INDEX);
-        backoffTimer.schedule(wait.get(), () -> waitForReadiness("backoff of " + waited + " over"));
+        backoffTimer.schedule(wait, () -> waitForReadiness("backoff of " + waited + " over"));
     }
 
     private void beginOutage(String reason) {

@@ -6,6 +6,7 @@ import dev.reconnect.client.backoff.HintedFailure;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
@@ -24,22 +25,33 @@ import java.util.random.RandomGenerator;
  * give-up after N attempts) and circuit breaker (failed upgrades in a row) of one client, behind the
  * few questions the client asks. Resilience4j stays an implementation detail, but its meters still
  * reach the registry. Used only on the client's event loop.
+ *
+ * <p>Two kinds of "not now" share one backoff: a failed attempt ({@link #nextDelay}), which counts
+ * toward giving up, and a try that was paced rather than failed ({@link #pace}: the gateway was busy,
+ * the instance full, the breaker still open), which does not. Both raise the exponent, so a crowd the
+ * gateway keeps turning away spreads out further each time instead of coming back at the same pace.
  */
 public final class ConnectPolicy {
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final Duration openWait;
     private final Clock clock;
+    private final FullJitterBackoff jitter;
+    private final PacedTries paced;
     private Retry.AsyncContext<Object> backoff;
+    private int failedAttempts;
     private Instant attemptStartedAt;
     private Instant openedAt;
     private boolean stable;
 
-    private ConnectPolicy(Retry retry, CircuitBreaker breaker, Duration openWait, Clock clock) {
+    private ConnectPolicy(Retry retry, CircuitBreaker breaker, Duration openWait, Clock clock,
+                          FullJitterBackoff jitter, PacedTries paced) {
         this.retry = retry;
         this.breaker = breaker;
         this.openWait = openWait;
         this.clock = clock;
+        this.jitter = jitter;
+        this.paced = paced;
         this.backoff = retry.asyncContext();
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -51,9 +63,12 @@ public final class ConnectPolicy {
     /** The policy of client {@code name}; its Resilience4j meters are bound to {@code registry}. */
     public static ConnectPolicy create(String name, ClientConfig config, Clock clock, RandomGenerator random,
                                        MeterRegistry registry) {
+        FullJitterBackoff jitter = new FullJitterBackoff(config.backoff(), random);
+        PacedTries paced = new PacedTries();
         RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(config.giveUp().attempts().orElse(Integer.MAX_VALUE))
-                .intervalBiFunction(new FullJitterBackoff(config.backoff(), random))
+                // the retry counts failed attempts only; the exponent counts paced tries as well
+                .intervalBiFunction((attempt, outcome) -> jitter.apply(attempt + paced.count, outcome))
                 .retryOnException(error -> true)
                 .failAfterMaxAttempts(false)
                 .build());
@@ -73,13 +88,24 @@ public final class ConnectPolicy {
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         return new ConnectPolicy(retries.retry(name + "-reconnect"), breakers.circuitBreaker(name + "-connect"),
-                config.breaker().openWait(), clock);
+                config.breaker().openWait(), clock, jitter, paced);
     }
 
     /** How long to wait after {@code failure}; empty when the attempts are used up (give up). */
     public Optional<Duration> nextDelay(HintedFailure failure) {
+        failedAttempts++;
         long delay = backoff.onError(failure);
         return delay < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(delay));
+    }
+
+    /**
+     * How long to wait after a try that was paced, not failed ({@code reason}: the gateway was busy, the
+     * instance full, the breaker still open): the backoff of the next attempt, honouring the reason's
+     * hint, but nothing toward giving up after N attempts. The outage's time limit still applies.
+     */
+    public Duration pace(HintedFailure reason) {
+        paced.count++;
+        return Duration.ofMillis(jitter.apply(failedAttempts + paced.count, Either.left(reason)));
     }
 
     /** Asks the breaker for one connect; when granted, it must end in {@link #opened}, {@link #failed} or {@link #released}. */
@@ -124,6 +150,8 @@ public final class ConnectPolicy {
         stable = true;
         backoff.onComplete();
         backoff = retry.asyncContext();
+        failedAttempts = 0;
+        paced.count = 0;
     }
 
     /** Whether the current (or last) connection lasted the minimum uptime. */
@@ -159,6 +187,11 @@ public final class ConnectPolicy {
     /** Why the client stops after the last allowed attempt failed with {@code lastProblem}. */
     public String giveUpReason(String lastProblem) {
         return "gave up after " + retry.getRetryConfig().getMaxAttempts() + " failed attempts (last: " + lastProblem + ")";
+    }
+
+    /** Paced tries of the current outage; shared with the retry's interval function, which adds them to its attempt. */
+    private static final class PacedTries {
+        int count;
     }
 
     private long elapsedMillis() {

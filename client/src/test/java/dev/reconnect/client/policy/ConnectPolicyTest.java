@@ -63,6 +63,28 @@ class ConnectPolicyTest {
     }
 
     @Test
+    void pacedTriesRaiseTheBackoffButNeverCountTowardGivingUp() {
+        ConnectPolicy policy = policy(c -> c.giveUpAfterAttempts(2));
+        HintedFailure busy = HintedFailure.of("busy");
+        assertThat(policy.pace(busy)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.pace(busy)).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.pace(busy)).isEqualTo(Duration.ofMillis(400));
+        assertThat(failure(policy)).as("the first failed attempt, after three paced tries").contains(Duration.ofMillis(800));
+        assertThat(policy.pace(new HintedFailure("breaker open", Duration.ofSeconds(3), Duration.ZERO)))
+                .as("a hinted minimum beyond the cap").isEqualTo(Duration.ofSeconds(3));
+        assertThat(policy.pace(busy)).as("capped").isEqualTo(Duration.ofSeconds(2));
+        assertThat(failure(policy)).as("the second failed attempt gives up").isEmpty();
+
+        ConnectPolicy fresh = policy(c -> c);
+        fresh.pace(busy);
+        failure(fresh);
+        fresh.opened();
+        fresh.stable();
+        assertThat(fresh.pace(busy)).as("a stable connection starts the exponent over").isEqualTo(Duration.ofMillis(100));
+        assertThat(failure(fresh)).contains(Duration.ofMillis(200));
+    }
+
+    @Test
     void failedUpgradesInARowOpenTheBreakerForItsWaitThenOneTrialDecides() {
         ConnectPolicy policy = policy(c -> c.circuitBreaker(2, Duration.ofSeconds(5)));
         for (int i = 0; i < 2; i++) {

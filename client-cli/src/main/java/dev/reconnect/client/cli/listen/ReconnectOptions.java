@@ -33,7 +33,7 @@ final class ReconnectOptions {
     Duration giveUpAfter;
 
     @Option(names = "--give-up-attempts",
-            description = "Fail a client after this many failed attempts in one outage (default: never).")
+            description = "Fail a client after this many failed attempts in one outage; a busy gateway or a full instance never counts (default: never).")
     Integer giveUpAttempts;
 
     /** Sets them on {@code builder}; the builder refuses inconsistent values with an IllegalArgumentException. */
