@@ -82,7 +82,7 @@ export function createReconnectingClient(options = {}) {
       if (state === State.WAITING_FOR_READINESS) poller.poll();  // abandons the request out, parks
       return;
     }
-    const soon = policy.pacedForMs() + randomBelow(env.random, config.backoffInitialMs + 1);
+    const soon = policy.leftToWaitMs() + randomBelow(env.random, config.backoffInitialMs + 1);
     if (state === State.WAITING_FOR_READINESS) {
       poller.askWithin(soon);
     } else if (state === State.BACKING_OFF && backoffTimer.dueAt > now() + soon) {
@@ -110,7 +110,7 @@ export function createReconnectingClient(options = {}) {
   function ready(result) {
     if (!policy.tryAcquire()) {
       const left = policy.openForMs();
-      policy.paceFor(left);
+      policy.waitAtLeast(left);
       // The breaker's wait paces the client: the failures that opened it were counted already.
       holdBack(`ready, but the circuit breaker is open for another ${seconds(left)}`, policy.pace({ minimumMs: left }));
       return;

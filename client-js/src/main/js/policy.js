@@ -148,7 +148,7 @@ export function createConnectPolicy(config, random, now) {
   let attempt = 0;
   let pacedTries = 0;
   let stable = false;
-  let pacedUntil = 0;
+  let waitUntil = 0;
 
   return {
     /** Failed attempts of this outage (what counts toward giving up). */
@@ -192,12 +192,12 @@ export function createConnectPolicy(config, random, now) {
     isOpen: () => breaker.state === BreakerState.OPEN,
     openForMs: () => breaker.openForMs(),
 
-    /** The gateway or the open breaker asked not to try again within ms. */
-    paceFor(ms) {
-      pacedUntil = now() + ms;
+    /** The gateway or the open breaker asked not to try again within ms: a "not before" the poller honours. */
+    waitAtLeast(ms) {
+      waitUntil = now() + ms;
     },
     /** What is left of that. */
-    pacedForMs: () => Math.max(0, pacedUntil - now()),
+    leftToWaitMs: () => Math.max(0, waitUntil - now()),
 
     /** Why the client stops after the last allowed attempt failed with lastProblem. */
     giveUpReason: (lastProblem) => `gave up after ${config.giveUpAttempts} failed attempts (last: ${lastProblem})`,

@@ -115,7 +115,7 @@ export function createReadinessPoller({ env, config, url, policy, reporter, isOf
       // index) stays.
       stats.readinessThrottled++;
       const wait = throttleWait(result.retryAfterMs, config, env.random);
-      policy.paceFor(wait);
+      policy.waitAtLeast(wait);
       checked(result, query, wait);
       later(wait, poll);
       reporter.changed();
@@ -147,7 +147,7 @@ export function createReadinessPoller({ env, config, url, policy, reporter, isOf
     // waited; after an error or a timeout the backoff starts from the failure.
     const took = query.longPoll && result.readiness ? now() - sentAt : 0;
     const delay = policy.nextDelay({ minimumMs: result.retryAfterMs, alreadyWaitedMs: took });
-    if (delay !== null && result.retryAfterMs > 0) policy.paceFor(Math.min(delay, result.retryAfterMs));
+    if (delay !== null && result.retryAfterMs > 0) policy.waitAtLeast(Math.min(delay, result.retryAfterMs));
     checked(result, query, delay);
     if (delay === null) {
       listener.gaveUp(result.detail);

@@ -13,8 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +59,12 @@ class ServiceImageRehearsalIT {
                 copyTree(workspace.resolve(source), app.resolve(args.get(args.size() - 1)).normalize());
             }
         }
+        Set<String> copied = namesIn(app);
         shell(the(List.of(image), "RUN", "-XX:ArchiveClassesAtExit="), app, Map.of(), dir.resolve("training.log"));
+        Set<String> added = new TreeSet<>(namesIn(app));
+        added.removeAll(copied);
+        assertThat(added).as("what the training leaves in the image besides the layers (its database removed)")
+                .containsExactly(archiveOf(Dockerfile.args(image.last("ENTRYPOINT"))));
 
         List<String> entrypoint = Dockerfile.args(image.last("ENTRYPOINT"));
         assertThat(entrypoint.get(0)).isEqualTo("java");
@@ -114,6 +122,19 @@ class ServiceImageRehearsalIT {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The file that {@code -XX:SharedArchiveFile=} names in the ENTRYPOINT. */
+    private static String archiveOf(List<String> entrypoint) {
+        return entrypoint.stream().filter(arg -> arg.startsWith("-XX:SharedArchiveFile="))
+                .map(arg -> arg.substring("-XX:SharedArchiveFile=".length())).findFirst()
+                .orElseThrow(() -> new AssertionError("the ENTRYPOINT names no -XX:SharedArchiveFile: " + entrypoint));
+    }
+
+    private static Set<String> namesIn(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(entry -> entry.getFileName().toString()).collect(Collectors.toSet());
+        }
     }
 
     private static String mainClassOf(Path jar) throws IOException {

@@ -14,8 +14,8 @@ public final class Durations {
     public static Duration parse(String what, String text) {
         Matcher matcher = DURATION.matcher(text == null ? "" : text.trim());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException(what + " must be a duration such as 500ms, 20s or 1m, not \""
-                    + abbreviate(String.valueOf(text)) + "\"");
+            throw new IllegalArgumentException(what + " must be a duration such as 500ms, 20s or 1m, not "
+                    + Quoted.of(String.valueOf(text)));
         }
         long amount = Long.parseLong(matcher.group(1));
         switch (matcher.group(2)) {
@@ -31,9 +31,5 @@ public final class Durations {
     /** How a duration is written back, e.g. in a query. */
     public static String format(Duration duration) {
         return duration.toMillis() + "ms";
-    }
-
-    private static String abbreviate(String value) {
-        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 }

@@ -133,15 +133,14 @@ public final class FrameCodec {
             case "":
                 throw new ProtocolException(ErrorCodes.BAD_FRAME, "frame has no \"type\"");
             default:
-                throw new ProtocolException(ErrorCodes.BAD_FRAME, "unknown frame type \"" + abbreviate(type) + "\"");
+                throw new ProtocolException(ErrorCodes.BAD_FRAME, "unknown frame type " + Quoted.of(type));
         }
     }
 
     private static String key(JsonNode node) {
         String key = text(node, "key");
-        if (key.isBlank() || key.length() > Limits.MAX_KEY_CHARS) {
-            throw new ProtocolException(ErrorCodes.BAD_VALUE,
-                    "\"key\" must be 1 to " + Limits.MAX_KEY_CHARS + " characters");
+        if (!Limits.isValidKey(key)) {
+            throw new ProtocolException(ErrorCodes.BAD_VALUE, Limits.KEY_RULE);
         }
         return key;
     }
@@ -178,9 +177,5 @@ public final class FrameCodec {
             throw new ProtocolException(ErrorCodes.BAD_VALUE, "\"" + field + "\" must not be negative");
         }
         return number;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 }

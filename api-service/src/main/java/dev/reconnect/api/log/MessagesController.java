@@ -77,8 +77,8 @@ public class MessagesController {
             throw new BadRequestException("body must be a JSON object {\"key\": \"…\", \"body\": \"…\"}");
         }
         String key = request.key();
-        if (key == null || key.isBlank() || key.length() > Limits.MAX_KEY_CHARS) {
-            throw new BadRequestException("\"key\" must be 1 to " + Limits.MAX_KEY_CHARS + " characters");
+        if (!Limits.isValidKey(key)) {
+            throw new BadRequestException(Limits.KEY_RULE);
         }
         if (request.body() == null) {
             throw new BadRequestException("\"body\" is missing");

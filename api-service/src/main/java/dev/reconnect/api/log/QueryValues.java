@@ -1,6 +1,7 @@
 package dev.reconnect.api.log;
 
 import dev.reconnect.protocol.Durations;
+import dev.reconnect.protocol.Quoted;
 import java.time.Duration;
 
 /** Parses query parameters into values, refusing anything malformed with a message for the caller. */
@@ -16,7 +17,7 @@ final class QueryValues {
         try {
             number = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new BadRequestException("?" + name + " must be a whole number, not \"" + abbreviate(value) + "\"");
+            throw new BadRequestException("?" + name + " must be a whole number, not " + Quoted.of(value));
         }
         if (number < min || number > max) {
             throw new BadRequestException("?" + name + " must be between " + min + " and " + max);
@@ -36,9 +37,5 @@ final class QueryValues {
             throw new BadRequestException("?" + name + " must be at most " + max.toSeconds() + "s");
         }
         return duration;
-    }
-
-    private static String abbreviate(String value) {
-        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 }

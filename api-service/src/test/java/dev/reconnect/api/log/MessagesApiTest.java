@@ -80,7 +80,9 @@ class MessagesApiTest {
         assertThat(error(post("{\"key\":\"k-lone\",\"body\":\"\\ud800\"}"))).contains("lone surrogate");
 
         assertThat(get("?after=-1").body()).contains("?after must be between 0");
-        assertThat(get("?after=abc").body()).contains("?after must be a whole number");
+        assertThat(error(get("?after=abc"))).isEqualTo("?after must be a whole number, not \"abc\"");
+        assertThat(error(get("?after=" + "9".repeat(2_000))))
+                .isEqualTo("?after must be a whole number, not \"" + "9".repeat(40) + "…\"");
         assertThat(get("?limit=0").statusCode()).isEqualTo(400);
         assertThat(get("?limit=5000").statusCode()).isEqualTo(400);
         assertThat(get("?wait=forever").body()).contains("must be a duration");
