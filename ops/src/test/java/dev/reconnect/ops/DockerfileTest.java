@@ -429,7 +429,7 @@ class DockerfileTest extends ProjectCheckTest {
         return problems;
     }
 
-    private static String firstGroup(Pattern pattern, String text) {
+    static String firstGroup(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1) : "";
     }

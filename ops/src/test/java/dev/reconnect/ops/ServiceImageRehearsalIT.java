@@ -64,7 +64,7 @@ class ServiceImageRehearsalIT {
         Set<String> added = new TreeSet<>(namesIn(app));
         added.removeAll(copied);
         assertThat(added).as("what the training leaves in the image besides the layers (its database removed)")
-                .containsExactly(archiveOf(Dockerfile.args(image.last("ENTRYPOINT"))));
+                .containsExactly(DockerfileTest.firstGroup(DockerfileTest.USES_ARCHIVE, image.last("ENTRYPOINT")));
 
         List<String> entrypoint = Dockerfile.args(image.last("ENTRYPOINT"));
         assertThat(entrypoint.get(0)).isEqualTo("java");
@@ -122,13 +122,6 @@ class ServiceImageRehearsalIT {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The file that {@code -XX:SharedArchiveFile=} names in the ENTRYPOINT. */
-    private static String archiveOf(List<String> entrypoint) {
-        return entrypoint.stream().filter(arg -> arg.startsWith("-XX:SharedArchiveFile="))
-                .map(arg -> arg.substring("-XX:SharedArchiveFile=".length())).findFirst()
-                .orElseThrow(() -> new AssertionError("the ENTRYPOINT names no -XX:SharedArchiveFile: " + entrypoint));
     }
 
     private static Set<String> namesIn(Path folder) throws IOException {
